@@ -1,0 +1,370 @@
+"""The newsletter's building blocks as ReportLab flowables: they measure (wrap/split) and draw, nothing else.
+
+Drawing asks the canvas's `anso` context for what depends on the profile (bleed width, prepared photo
+files, final page numbers), so the same laid-out flowables serve both PDFs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.platypus.flowables import Flowable
+
+from anso_pdf.layout.document import PhotoUse
+from anso_pdf.layout.inks import Ink, Palette
+from anso_pdf.model.issue import Image
+
+
+@dataclass(frozen=True)
+class Crop:
+    """The part of a photo shown, as fractions of its width and height."""
+
+    left: float = 0.0
+    bottom: float = 0.0
+    right: float = 1.0
+    top: float = 1.0
+
+
+def crop_to(image: Image, width: float, height: float) -> Crop:
+    """Centre-crop the photo to the box's aspect ratio."""
+    pw, ph = image.pixel_size
+    box, photo = width / height, pw / ph
+    if abs(box - photo) < 1e-3:
+        return Crop()
+    if photo > box:  # photo wider: trim the sides
+        keep = box / photo
+        return Crop((1 - keep) / 2, 0.0, (1 + keep) / 2, 1.0)
+    keep = photo / box
+    return Crop(0.0, (1 - keep) / 2, 1.0, (1 + keep) / 2)
+
+
+def on_grid(height: float, grid: float) -> float:
+    return math.ceil(height / grid - 1e-6) * grid
+
+
+class Block(Flowable):
+    """A flowable that knows where it came from (for the nothing-lost check) and its spacing."""
+
+    anso_id: str = ""
+    space_before: float = 0.0
+    keep_with_next: bool = False
+
+    def photo_uses(self) -> list[PhotoUse]:
+        return []
+
+    def draw_para(self, para: Any, x: float, y_top: float, width: float) -> float:
+        """Draw a paragraph with its top at y_top; return its height."""
+        _, h = para.wrap(width, 10_000)
+        para.drawOn(self.canv, x, y_top - h)
+        return h
+
+
+class GridPad(Block):
+    """Another flowable with space above and below, its total height rounded up to the baseline grid."""
+
+    def __init__(self, inner: Any, grid: float, *, before: float = 0.0, after: float = 0.0) -> None:
+        super().__init__()
+        self.inner, self.grid, self.before, self.after = inner, grid, before, after
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        w, h = self.inner.wrap(aw, ah)
+        self.inner_h = h
+        self.width, self.height = aw, on_grid(h + self.before + self.after, self.grid)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.inner.drawOn(self.canv, 0, self.height - self.before - self.inner_h)
+
+
+class SectionHeading(Block):
+    """A section title across the columns, under a short accent bar."""
+
+    def __init__(self, title: Any, palette: Palette, grid: float, kicker: Any | None = None) -> None:
+        super().__init__()
+        self.title, self.palette, self.grid, self.kicker = title, palette, grid, kicker
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        _, th = self.title.wrap(aw, ah)
+        kh = self.kicker.wrap(aw, ah)[1] if self.kicker else 0.0
+        self.width = aw
+        self.height = on_grid(8 + kh + th + 6, self.grid)
+        return aw, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFillColor(self.palette.accent)
+        c.rect(0, self.height - 3.2, 38, 3.2, stroke=0, fill=1)
+        y = self.height - 8
+        if self.kicker:
+            y -= self.draw_para(self.kicker, 0, y, self.width)
+        self.draw_para(self.title, 0, y, self.width)
+        c.setStrokeColor(self.palette.rule)
+        c.setLineWidth(0.5)
+        c.line(0, 1.5, self.width, 1.5)
+
+
+class CaptionedPhoto(Block):
+    """A photo at a given width with its caption below; the photo's height follows its shape, within limits."""
+
+    def __init__(self, image: Image, caption: Any | None, grid: float, *, scale: float = 1.0, max_ratio: float = 1.0) -> None:
+        super().__init__()
+        self.image, self.caption, self.grid, self.scale, self.max_ratio = image, caption, grid, scale, max_ratio
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        pw, ph = self.image.pixel_size
+        natural = aw * ph / pw
+        self.photo_h = max(aw * 0.45, min(natural, aw * self.max_ratio)) * self.scale
+        ch = self.caption.wrap(aw, ah)[1] if self.caption else 0.0
+        self.caption_h = ch
+        self.width = aw
+        self.height = on_grid(self.photo_h + (4 + ch if ch else 0) + 2, self.grid)
+        return aw, self.height
+
+    def photo_uses(self) -> list[PhotoUse]:
+        return [PhotoUse(self.image, self.width, self.photo_h, crop_to(self.image, self.width, self.photo_h))]
+
+    def draw(self) -> None:
+        top = self.height
+        crop = crop_to(self.image, self.width, self.photo_h)
+        self.canv.anso.draw_photo(self.canv, self.image, 0, top - self.photo_h, self.width, self.photo_h, crop)
+        if self.caption:
+            self.draw_para(self.caption, 0, top - self.photo_h - 4, self.width)
+
+
+class PullQuote(Block):
+    """The pull quote: large accent quotation mark, the words, who said them, between rules."""
+
+    def __init__(self, text: Any, by: Any | None, palette: Palette, grid: float) -> None:
+        super().__init__()
+        self.text, self.by, self.palette, self.grid = text, by, palette, grid
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        th = self.text.wrap(aw - 14, ah)[1]
+        bh = self.by.wrap(aw - 14, ah)[1] if self.by else 0
+        self.text_h, self.by_h = th, bh
+        self.height = on_grid(14 + th + (4 + bh if bh else 0) + 10, self.grid)
+        return aw, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setStrokeColor(self.palette.accent)
+        c.setLineWidth(1.6)
+        top = self.height - 3
+        c.line(0, top, self.width, top)
+        c.setFillColor(self.palette.accent)
+        c.setFont("AnsoSerif-Bold", 34)
+        c.drawString(0, top - 28, "\u201c")
+        y = top - 11
+        y -= self.draw_para(self.text, 14, y, self.width - 14)
+        if self.by:
+            self.draw_para(self.by, 14, y - 4, self.width - 14)
+        c.setLineWidth(0.6)
+        c.line(0, 4, self.width, 4)
+
+
+class JumpLine(Block):
+    """'Continued on page N': the page is the continuation's final page, known only at drawing time."""
+
+    def __init__(self, key: str, style: Any, grid: float) -> None:
+        super().__init__()
+        self.key, self.style, self.grid = key, style, grid
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width, self.height = aw, self.grid
+        return aw, self.height
+
+    def draw(self) -> None:
+        page = self.canv.anso.continuation_page(self.key)
+        c = self.canv
+        c.setFillColor(self.style.textColor)
+        c.setFont(self.style.fontName, self.style.fontSize)
+        c.drawRightString(self.width, self.height - self.style.fontSize - 2, f"Continued on page {page} \u25b8")
+
+
+class Panel(Block):
+    """A tinted box around a stack of paragraphs (the sidebar boxes)."""
+
+    def __init__(self, parts: list[Any], palette: Palette, *, pad: float = 9, ink: Ink | None = None) -> None:
+        super().__init__()
+        self.parts, self.palette, self.pad = parts, palette, pad
+        self.ink = ink or palette.panel
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        inner = aw - 2 * self.pad
+        self.heights = [(p.wrap(inner, 10_000)[1], getattr(p, "space_before", 0.0)) for p in self.parts]
+        self.width = aw
+        self.height = sum(h + s for h, s in self.heights) + 2 * self.pad
+        return aw, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFillColor(self.ink)
+        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        c.setFillColor(self.palette.primary)
+        c.rect(0, self.height - 2.5, self.width, 2.5, stroke=0, fill=1)
+        y = self.height - self.pad
+        for part, (h, space) in zip(self.parts, self.heights, strict=True):
+            y -= space
+            part.drawOn(c, self.pad, y - h)
+            y -= h
+
+
+class ContentsEntry(Block):
+    """One line of the "This Issue" box: label, dotted leader, the page where the section really starts."""
+
+    def __init__(self, label: Any, key: str, style: Any, palette: Palette) -> None:
+        super().__init__()
+        self.label, self.key, self.style, self.palette = label, key, style, palette
+        self.space_before = 3
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self.label_h = self.label.wrap(aw - 26, ah)[1]
+        self.height = self.label_h
+        return aw, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        self.label.drawOn(c, 0, 0)
+        page = self.canv.anso.section_page(self.key)
+        c.setFillColor(self.palette.primary)
+        c.setFont("AnsoSans-Bold", self.style.fontSize)
+        c.drawRightString(self.width, self.height - self.style.fontSize, f"p.{page}")
+
+
+class EventCard(Block):
+    """An event with its date badge: month number large, the label under it."""
+
+    BADGE_W = 46.0
+
+    def __init__(self, month: Any, label: Any, title: Any, place: Any | None, palette: Palette) -> None:
+        super().__init__()
+        self.month, self.label, self.title, self.place, self.palette = month, label, title, place, palette
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        text_w = aw - self.BADGE_W - 9
+        self.title_h = self.title.wrap(text_w, ah)[1]
+        self.place_h = self.place.wrap(text_w, ah)[1] if self.place else 0
+        self.label_h = self.label.wrap(self.BADGE_W - 4, ah)[1]
+        self.month.wrap(self.BADGE_W, ah)
+        self.badge_h = max(50.0, 28 + self.label_h + 6)
+        self.width = aw
+        self.height = max(self.badge_h, self.title_h + 3 + self.place_h)
+        return aw, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFillColor(self.palette.primary)
+        c.roundRect(0, self.height - self.badge_h, self.BADGE_W, self.badge_h, 3, stroke=0, fill=1)
+        top = self.height
+        self.month.drawOn(c, 0, top - 27)
+        c.setStrokeColor(self.palette.accent)
+        c.setLineWidth(1.2)
+        c.line(10, top - 30, self.BADGE_W - 10, top - 30)
+        self.label.drawOn(c, 2, top - 33 - self.label_h)
+        x = self.BADGE_W + 9
+        self.title.drawOn(c, x, top - self.title_h)
+        if self.place:
+            self.place.drawOn(c, x, top - self.title_h - 3 - self.place_h)
+
+
+class Row(Block):
+    """Cells side by side across the page (event cards, gallery photos); the row is as tall as its tallest cell."""
+
+    def __init__(self, cells: list[Any], gutter: float, columns: int, grid: float, *, after: float = 0.0) -> None:
+        super().__init__()
+        self.cells, self.gutter, self.columns, self.grid, self.after = cells, gutter, columns, grid, after
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.cell_w = (aw - self.gutter * (self.columns - 1)) / self.columns
+        self.cell_h = [c.wrap(self.cell_w, ah)[1] for c in self.cells]
+        self.width = aw
+        self.height = on_grid(max(self.cell_h) + self.after, self.grid)
+        return aw, self.height
+
+    def photo_uses(self) -> list[PhotoUse]:
+        return [u for cell in self.cells for u in cell.photo_uses()]
+
+    def draw(self) -> None:
+        for i, (cell, h) in enumerate(zip(self.cells, self.cell_h, strict=True)):
+            cell.drawOn(self.canv, i * (self.cell_w + self.gutter), self.height - h)
+
+
+class Masthead(Block):
+    """The masthead band across the top of page 1, running into the bleed."""
+
+    def __init__(self, name: Any, tagline: Any | None, issue: Any, date: Any, logo: Image | None, palette: Palette,
+                 page_width: float, height: float, margin: float) -> None:
+        super().__init__()
+        self.name, self.tagline, self.issue, self.date, self.logo = name, tagline, issue, date, logo
+        self.palette, self.page_width, self.band_h, self.margin = palette, page_width, height, margin
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width, self.height = self.page_width, self.band_h
+        return self.width, self.height
+
+    def logo_box(self) -> tuple[float, float]:
+        assert self.logo is not None
+        size = self.band_h - 2 * self.margin * 0.55
+        return size * self.logo.pixel_size[0] / self.logo.pixel_size[1], size
+
+    def photo_uses(self) -> list[PhotoUse]:
+        if not self.logo:
+            return []
+        w, h = self.logo_box()
+        return [PhotoUse(self.logo, w, h, Crop())]
+
+    def draw(self) -> None:
+        c = self.canv
+        bleed = c.anso.bleed
+        c.setFillColor(self.palette.primary)
+        c.rect(-bleed, 0, self.page_width + 2 * bleed, self.band_h + bleed, stroke=0, fill=1)
+        c.setFillColor(self.palette.accent)
+        c.rect(-bleed, 0, self.page_width + 2 * bleed, 3.5, stroke=0, fill=1)
+        x = self.margin
+        text_w = self.page_width - 2 * self.margin
+        if self.logo:
+            lw, size = self.logo_box()
+            c.anso.draw_photo(c, self.logo, x, (self.band_h - size) / 2 + 2, lw, size, Crop())
+            x += lw + 12
+            text_w -= lw + 12
+        right_w = 130.0
+        _, nh = self.name.wrap(text_w - right_w, 200)
+        th = self.tagline.wrap(text_w - right_w, 200)[1] if self.tagline else 0
+        block = nh + (th + 3 if th else 0)
+        y = (self.band_h + block) / 2 + 1
+        self.name.drawOn(c, x, y - nh)
+        if self.tagline:
+            self.tagline.drawOn(c, x, y - nh - 3 - th)
+        ih = self.issue.wrap(right_w, 100)[1]
+        dh = self.date.wrap(right_w, 100)[1]
+        right_x = self.page_width - self.margin - right_w
+        base = (self.band_h + ih + dh) / 2
+        self.issue.drawOn(c, right_x, base - ih)
+        self.date.drawOn(c, right_x, base - ih - dh)
+
+
+class Footer(Block):
+    """The running footer: a hairline, the newsletter's name and issue, the folio."""
+
+    def __init__(self, left: Any, folio: Any, palette: Palette, width: float) -> None:
+        super().__init__()
+        self.left, self.folio, self.palette, self.fixed_w = left, folio, palette, width
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = self.fixed_w
+        self.left_h = self.left.wrap(self.width - 60, 50)[1]
+        self.folio.wrap(60, 50)
+        self.height = self.left_h + 6
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setStrokeColor(self.palette.primary)
+        c.setLineWidth(0.6)
+        c.line(0, self.height, self.width, self.height)
+        self.left.drawOn(c, 0, 0)
+        self.folio.drawOn(c, self.width - 60, 0)

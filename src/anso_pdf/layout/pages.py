@@ -1,0 +1,134 @@
+"""Lay out one issue at one fit: the fixed parts of each page (masthead, sidebar boxes, footer) and the story."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from anso_pdf.diagnostics import Diagnostics
+from anso_pdf.layout import flowables as F
+from anso_pdf.layout.document import LaidOutPage, Placed
+from anso_pdf.layout.grid import PageGrid, page_grid
+from anso_pdf.layout.inks import Palette
+from anso_pdf.layout.inline import paragraph
+from anso_pdf.layout.paginate import PAGES, Paginator
+from anso_pdf.layout.story import StoryBuilder
+from anso_pdf.layout.styles import Fit, Styles
+from anso_pdf.model.issue import Issue
+from anso_pdf.model.text import Run
+
+
+@dataclass
+class Attempt:
+    """The result of laying out at one fit."""
+
+    fit: Fit
+    grid: PageGrid
+    paginator: Paginator
+    fixed: list[list[Placed]]
+    expected: set[str]
+    empty_share: dict[int, float]  # page -> share of its flow area left empty
+
+    @property
+    def fits(self) -> bool:
+        return not self.paginator.overflows and not self.paginator.errors
+
+
+def attempt(issue: Issue, fit: Fit) -> Attempt:
+    palette = Palette(issue.style.primary, issue.style.accent)
+    styles = Styles(fit, palette, issue.newsletter.language)
+    grid = page_grid(issue)
+    builder = StoryBuilder(styles, gutter=grid.gutter, gallery_columns=3)
+    stories = [builder.section(s) for s in issue.sections]
+    paginator = Paginator(grid, styles)
+    paginator.run(stories)
+    fixed = fixed_parts(issue, grid, styles)
+    expected = set().union(*(s.idents for s in stories))
+    empty = {}
+    for n in range(1, PAGES + 1):
+        area = grid.flow[n - 1]
+        lowest = paginator.lowest.get(n, area.top)
+        empty[n] = (lowest - area.bottom) / area.height
+    return Attempt(fit, grid, paginator, fixed, expected, empty)
+
+
+def fixed_parts(issue: Issue, grid: PageGrid, st: Styles) -> list[list[Placed]]:
+    """Masthead and sidebar on page 1, running footer on pages 2-4."""
+    n = issue.newsletter
+    palette = st.palette
+    pages: list[list[Placed]] = [[] for _ in range(PAGES)]
+    mast = F.Masthead(
+        paragraph(n.name, st.masthead_name),
+        paragraph(n.tagline, st.masthead_tagline) if n.tagline else None,
+        paragraph(n.issue, st.masthead_issue),
+        paragraph(n.date, st.masthead_issue),
+        n.logo, palette, grid.width, grid.masthead_height, grid.margin,
+    )
+    mast.wrap(grid.width, grid.masthead_height)
+    pages[0].append(Placed(mast, 0, grid.height - grid.masthead_height, grid.width, grid.masthead_height, "fixed", "masthead"))
+    if grid.sidebar is not None:
+        y = grid.sidebar.top
+        for box in sidebar_boxes(issue, st):
+            h = box.wrap(grid.sidebar.width, grid.sidebar.height)[1]
+            pages[0].append(Placed(box, grid.sidebar.x, y - h, grid.sidebar.width, h, "fixed", box.anso_id))
+            y -= h + st.fit.leading
+    for number in range(2, PAGES + 1):
+        footer = F.Footer(
+            paragraph(f"{n.name}  \u00b7  {n.issue}  \u00b7  {n.date}", st.footer),
+            paragraph(str(number), st.footer_folio),
+            palette, grid.width - 2 * grid.margin,
+        )
+        h = footer.wrap(grid.width, 40)[1]
+        pages[number - 1].append(Placed(footer, grid.margin, grid.footer_y, footer.width, h, "fixed", f"footer{number}"))
+    return pages
+
+
+def sidebar_boxes(issue: Issue, st: Styles) -> list[F.Block]:
+    boxes: list[F.Block] = []
+    if issue.contents.show:
+        parts = [paragraph(issue.contents.title, st.box_title)]
+        for section in issue.sections:
+            parts.append(F.ContentsEntry(paragraph(section.contents_title, st.box_entry), section.key, st.box_entry, st.palette))
+        box = F.Panel(parts, st.palette)
+        box.anso_id = "contents"
+        boxes.append(box)
+    if issue.contact:
+        c = issue.contact
+        parts = [paragraph(c.title, st.box_title)]
+        for label, lines, link in (
+            ("Address", list(c.address), None),
+            ("Phone", [c.phone] if c.phone else [], None),
+            ("E-mail", [c.email] if c.email else [], f"mailto:{c.email}" if c.email else None),
+            ("Website", [c.website] if c.website else [], c.website),
+        ):
+            if not lines:
+                continue
+            head = paragraph(label.upper(), st.box_label)
+            head.space_before = 4
+            parts.append(head)
+            parts.append(paragraph([Run(line) for line in _join_lines(lines)], st.box_text, link=link))
+        box = F.Panel(parts, st.palette)
+        box.anso_id = "contact"
+        boxes.append(box)
+    return boxes
+
+
+def _join_lines(lines: list[str]) -> list[str]:
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line if i == len(lines) - 1 else line + "\n")
+    return out
+
+
+def check_nothing_lost(att: Attempt, diags: Diagnostics) -> None:
+    """issue #4: every paragraph, caption, event and photo is on one of the four pages, or we say so."""
+    lost = sorted(att.expected - att.paginator.placed_ids)
+    if lost:
+        diags.error(None, f"internal check failed: {len(lost)} parts of the story were not placed ({', '.join(lost[:5])})",
+                    "please report this with the issue file")
+
+
+def pages_of(att: Attempt) -> list[LaidOutPage]:
+    pages = att.paginator.pages
+    for page, fixed in zip(pages, att.fixed, strict=True):
+        page.placed = fixed + page.placed
+    return pages

@@ -1,0 +1,151 @@
+"""Turn each section of the Issue into its story: flowables in reading order, each marked as spanning the
+columns or flowing in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from anso_pdf.layout import flowables as F
+from anso_pdf.layout.inline import paragraph
+from anso_pdf.layout.styles import Styles
+from anso_pdf.model.issue import Article, Events, Gallery, Image, Section
+from anso_pdf.model.text import Run
+
+
+@dataclass
+class Item:
+    flowable: Any
+    spans: bool  # across all columns of the page's flow area
+
+
+@dataclass
+class SectionStory:
+    section: Section
+    items: list[Item]
+    idents: set[str] = field(default_factory=set)  # everything that must be placed (the nothing-lost check)
+
+
+class StoryBuilder:
+    def __init__(self, styles: Styles, *, gutter: float, gallery_columns: int) -> None:
+        self.st = styles
+        self.grid = styles.fit.leading
+        self.gutter = gutter
+        self.gallery_columns = gallery_columns
+
+    def _mark(self, story: SectionStory, flowable: Any, ident: str) -> Any:
+        flowable.anso_id = ident
+        story.idents.add(ident)
+        return flowable
+
+    def section(self, section: Section) -> SectionStory:
+        story = SectionStory(section, [])
+        key = section.key
+        if section.show_title:
+            head = F.SectionHeading(paragraph(section.title, self.st.section_title), self.st.palette, self.grid)
+            head.keep_with_next = True
+            story.items.append(Item(self._mark(story, head, f"{key}.title"), True))
+        self.article(story, section.lead, f"{key}.lead", first=True)
+        for i, article in enumerate(section.articles):
+            self.article(story, article, f"{key}.a{i + 1}", first=not section.show_title and i == 0 and not story.items)
+        if section.events:
+            self.events(story, section.events, f"{key}.events")
+        if section.gallery:
+            self.gallery(story, section.gallery, f"{key}.gallery")
+        return story
+
+    def article(self, story: SectionStory, article: Article, ident: str, *, first: bool) -> None:
+        st, grid = self.st, self.grid
+        items: list[Item] = []
+        if article.title:
+            head = F.GridPad(paragraph(article.title, st.article_title), grid, before=grid * 0.35, after=grid * 0.3)
+            head.keep_with_next = True
+            head.space_before = grid
+            items.append(Item(self._mark(story, head, f"{ident}.title"), False))
+        for n, para in enumerate(article.intro):
+            intro = F.GridPad(paragraph(para.runs, st.intro), grid, after=grid * 0.4)
+            items.append(Item(self._mark(story, intro, f"{ident}.intro{n + 1}"), False))
+        body: list[Item] = []
+        previous_bullet = True
+        for n, para in enumerate(article.body):
+            style = st.bullet if para.bullet else (st.body_first if previous_bullet or n == 0 else st.body)
+            p = paragraph(para.runs, style, bullet=para.bullet)
+            body.append(Item(self._mark(story, p, f"{ident}.p{n + 1}"), False))
+            previous_bullet = para.bullet
+        inserts: list[tuple[int, Item]] = []
+        for n, image in enumerate(article.images):
+            photo = self.photo(story, image, f"{ident}.img{n + 1}", wide=image.wide)
+            inserts.append((min(len(body), 1 + 2 * n), photo))
+        if article.quote:
+            q = article.quote
+            by = paragraph("\u2014 " + q.by, st.quote_by) if q.by else None
+            quote = F.PullQuote(paragraph(q.text, st.quote), by, st.palette, grid)
+            quote.space_before = grid
+            inserts.append((max(1, (len(body) + 1) // 2), Item(self._mark(story, quote, f"{ident}.quote"), False)))
+        for position, item in sorted(inserts, key=lambda t: t[0], reverse=True):
+            body.insert(position, item)
+        story.items.extend(items + body)
+
+    def photo(self, story: SectionStory, image: Image, ident: str, *, wide: bool) -> Item:
+        caption = self.caption(image)
+        photo = F.CaptionedPhoto(image, caption, self.grid, scale=self.st.fit.image_scale, max_ratio=0.62 if wide else 0.9)
+        photo.space_before = self.grid * 0.5
+        return Item(self._mark(story, photo, ident), wide)
+
+    def caption(self, image: Image) -> Any:
+        runs = []
+        if image.caption:
+            runs.append(Run(image.caption))
+        if image.credit:
+            runs.append(Run((" " if runs else "") + "Photo: " + image.credit, italic=True))
+        return paragraph(runs, self.st.caption) if runs else None
+
+    def events(self, story: SectionStory, events: Events, ident: str) -> None:
+        st, grid = self.st, self.grid
+        title = F.GridPad(paragraph(events.title, st.strip_title), grid, before=grid * 0.3, after=grid * 0.4)
+        title.keep_with_next = True
+        story.items.append(Item(self._mark(story, title, f"{ident}.title"), True))
+        per_row = 2
+        for r in range(0, len(events.items), per_row):
+            cells = []
+            for n, event in enumerate(events.items[r : r + per_row]):
+                place = paragraph("\u25cf " + event.place, st.event_place) if event.place else None
+                card = F.EventCard(
+                    paragraph(str(event.date.month), st.badge_month),
+                    paragraph(event.label, st.badge_label),
+                    paragraph(event.title, st.event_title, link=event.url),
+                    place,
+                    st.palette,
+                )
+                cells.append(self._mark(story, card, f"{ident}.e{r + n + 1}"))
+            while len(cells) < per_row:
+                cells.append(F.Block())
+            row = F.Row(cells, self.gutter * 2, per_row, grid, after=grid)
+            story.items.append(Item(self._mark(story, row, f"{ident}.row{r // per_row + 1}"), True))
+
+    def gallery(self, story: SectionStory, gallery: Gallery, ident: str) -> None:
+        st, grid = self.st, self.grid
+        title = F.GridPad(paragraph(gallery.title, st.strip_title), grid, before=grid * 0.6, after=grid * 0.4)
+        title.keep_with_next = True
+        story.items.append(Item(self._mark(story, title, f"{ident}.title"), True))
+        per_row = self.gallery_columns
+        for r in range(0, len(gallery.photos), per_row):
+            cells = []
+            for n, image in enumerate(gallery.photos[r : r + per_row]):
+                photo = _GalleryPhoto(image, self.caption(image), grid, scale=st.fit.gallery_scale)
+                cells.append(self._mark(story, photo, f"{ident}.ph{r + n + 1}"))
+            while len(cells) < per_row:
+                cells.append(F.Block())
+            row = F.Row(cells, self.gutter, per_row, grid, after=grid * 0.5)
+            story.items.append(Item(self._mark(story, row, f"{ident}.row{r // per_row + 1}"), True))
+
+
+class _GalleryPhoto(F.CaptionedPhoto):
+    """A gallery cell: every photo in the grid has the same shape (centre-cropped)."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.photo_h = aw * 0.7 * self.scale
+        self.caption_h = self.caption.wrap(aw, ah)[1] if self.caption else 0.0
+        self.width = aw
+        self.height = self.photo_h + (4 + self.caption_h if self.caption else 0)
+        return aw, self.height

@@ -1,0 +1,1 @@
+"""The issue model: typed, validated, immutable; no ReportLab, no files written."""

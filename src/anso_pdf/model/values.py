@@ -1,0 +1,128 @@
+"""Turn the small text values of an issue file (dates, colours, links, languages) into typed values."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+MONTH_ABBR = ["", "Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sep.", "Oct.", "Nov.", "Dec."]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class EventDate:
+    """A day (2019-09-04) or a whole month (2019-10)."""
+
+    year: int
+    month: int
+    day: int | None = None  # None: the whole month
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month, self.day or 0)
+
+    def __str__(self) -> str:
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def parse_event_date(text: str) -> EventDate:
+    """Parse `2019-09-04` or `2019-10`; raise ValueError with a message a person can act on."""
+    m = _DATE.fullmatch(text.strip())
+    if not m:
+        raise ValueError(f"'{text}' is not a date; write 2019-09-04, or 2019-10 for a whole month")
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{text}' has no month {month}; months are 01 to 12")
+    if m.group(3) is None:
+        return EventDate(year, month)
+    day = int(m.group(3))
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise ValueError(f"'{text}' is not a day of {calendar.month_name[month]} {year}")
+    date(year, month, day)
+    return EventDate(year, month, day)
+
+
+def default_label(start: EventDate, end: EventDate | None) -> str:
+    """The date badge label the spec asks for: "Sep. 4-6", "Sep. 30-Oct. 2", or "Oct." for a month."""
+    first = MONTH_ABBR[start.month]
+    if start.day is None:
+        return first
+    if end is None or end.day is None or end == start:
+        return f"{first} {start.day}"
+    if (end.year, end.month) == (start.year, start.month):
+        return f"{first} {start.day}-{end.day}"
+    return f"{first} {start.day}-{MONTH_ABBR[end.month]} {end.day}"
+
+
+@dataclass(frozen=True, slots=True)
+class Colour:
+    """A house colour as written: sRGB hex, or CMYK in percent. Kept exactly; profiles convert it."""
+
+    rgb: tuple[float, float, float] | None = None  # 0..1
+    cmyk: tuple[float, float, float, float] | None = None  # 0..1
+
+    def __str__(self) -> str:
+        if self.cmyk is not None:
+            c, m, y, k = (round(v * 100, 2) for v in self.cmyk)
+            return f"cmyk({c:g}, {m:g}, {y:g}, {k:g})"
+        assert self.rgb is not None
+        return "#" + "".join(f"{round(v * 255):02X}" for v in self.rgb)
+
+
+_HEX = re.compile(r"#([0-9a-fA-F]{6})")
+_CMYK = re.compile(r"cmyk\(\s*([\d.]+)\s*%?\s*,\s*([\d.]+)\s*%?\s*,\s*([\d.]+)\s*%?\s*,\s*([\d.]+)\s*%?\s*\)", re.I)
+
+
+def parse_colour(text: str) -> Colour:
+    t = text.strip()
+    m = _HEX.fullmatch(t)
+    if m:
+        h = m.group(1)
+        return Colour(rgb=tuple(int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)))  # type: ignore[arg-type]
+    m = _CMYK.fullmatch(t)
+    if m:
+        parts = [float(g) for g in m.groups()]
+        if any(p > 100 for p in parts):
+            raise ValueError(f"'{text}': each CMYK value is a percentage from 0 to 100")
+        return Colour(cmyk=tuple(p / 100 for p in parts))  # type: ignore[arg-type]
+    raise ValueError(f"'{text}' is not a colour; write \"#1F4E8C\" or \"cmyk(100, 60, 0, 20)\"")
+
+
+LINK_SCHEMES = ("https", "http", "mailto")
+_EMAIL = re.compile(r"[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+")
+
+
+def check_url(url: str) -> str | None:
+    """None when `url` may become a link in the PDF, else the reason it may not."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if not scheme:
+        return f"link '{url}' has no scheme; write https://{url}"
+    if scheme not in LINK_SCHEMES:
+        return f"link '{url}' uses '{scheme}:'; only https, http and mailto links are allowed"
+    if scheme in ("http", "https") and not parts.netloc:
+        return f"link '{url}' has no host name"
+    if scheme == "mailto" and not _EMAIL.fullmatch(url.strip()[7:].split("?")[0]):
+        return f"link '{url}' is not an e-mail address"
+    return None
+
+
+def check_email(address: str) -> str | None:
+    if _EMAIL.fullmatch(address.strip()):
+        return None
+    return f"'{address}' is not an e-mail address (name@example.org)"
+
+
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def check_language(tag: str) -> str | None:
+    if _LANG.fullmatch(tag.strip()):
+        return None
+    return f"'{tag}' is not a BCP 47 language tag; write for example en, en-GB, fr, zh-Hans"

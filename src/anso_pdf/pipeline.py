@@ -1,0 +1,133 @@
+"""The spine: issue file -> located tree -> Issue -> four laid-out pages -> PDF bytes per profile.
+
+No printing, no writing: the CLI decides what to do with the bytes and the diagnostics.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from anso_pdf.diagnostics import Diagnostic, Diagnostics, IssueError
+from anso_pdf.model.build import build_issue
+from anso_pdf.model.issue import Issue
+from anso_pdf.source.yaml_tree import parse_yaml
+
+
+@dataclass
+class Built:
+    pdfs: dict[str, bytes] = field(default_factory=dict)  # profile name -> PDF
+    warnings: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what copyfitting changed, and other facts worth saying
+
+
+def read_text(path: Path, shown: str) -> str:
+    from anso_pdf.diagnostics import Severity, Span
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IssueError([Diagnostic(Severity.ERROR, Span(shown, 1, 1), f"cannot read the issue file: {exc.strerror}")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise IssueError([Diagnostic(Severity.ERROR, Span(shown, line, 1), "the file is not UTF-8 text",
+                                     "save it as UTF-8 in your editor")]) from None
+
+
+def load(path: Path, *, shown: str | None = None, diags: Diagnostics | None = None) -> Issue:
+    """Read and validate an issue file; raise IssueError with every problem found."""
+    shown = shown or str(path)
+    diags = diags if diags is not None else Diagnostics()
+    tree = parse_yaml(read_text(path, shown), shown)
+    issue = build_issue(tree, path, diags)
+    diags.raise_if_errors()
+    assert issue is not None
+    return issue
+
+
+def lay_out_issue(issue: Issue, diags: Diagnostics):  # type: ignore[no-untyped-def]
+    from anso_pdf.layout import lay_out
+
+    laid_out = lay_out(issue, diags)
+    diags.raise_if_errors()
+    assert laid_out is not None
+    return laid_out
+
+
+def check(path: Path, *, shown: str | None = None) -> Built:
+    """Validate and lay out, as `render` would; write nothing."""
+    diags = Diagnostics()
+    issue = load(path, shown=shown, diags=diags)
+    laid_out = lay_out_issue(issue, diags)
+    return Built({}, diags.warnings, laid_out.fit_notes)
+
+
+def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cache: bool = True,
+          draft: bool = False) -> Built:
+    """Render the issue in each named profile."""
+    from anso_pdf.render.finish import finish
+    from anso_pdf.render.images import ImageProblem, prepare_all
+    from anso_pdf.render.paint import paint
+    from anso_pdf.render.profiles import PROFILES
+
+    diags = Diagnostics()
+    issue = load(path, shown=shown, diags=diags)
+    laid_out = lay_out_issue(issue, diags)
+    meta = metadata(issue)
+    built = Built(notes=list(laid_out.fit_notes))
+    uses = laid_out.photo_uses()
+    with tempfile.TemporaryDirectory(prefix="anso-pdf-") as scratch:
+        for name in profiles:
+            profile = PROFILES[name]
+            try:
+                photos = prepare_all(uses, profile, use_cache=use_cache, scratch=Path(scratch))
+            except ImageProblem as exc:
+                diags.error(None, str(exc), "export the photo again as JPEG")
+                diags.raise_if_errors()
+                raise
+            resolution_warnings(photos, profile, diags)
+            pdf = finish(paint(laid_out, profile, photos, meta=meta, draft=draft), profile, meta)
+            if profile.size_warning and len(pdf) > profile.size_warning:
+                largest = sorted(photos.items(), key=lambda kv: -kv[1].path.stat().st_size)[:3]
+                names = ", ".join(f"{u.image.written} ({p.path.stat().st_size // 1024} kB)" for u, p in largest)
+                diags.warning(None, f"the {name} PDF is {len(pdf) // 1024} kB, over {profile.size_warning // 1024} kB",
+                              f"the largest photos: {names}")
+            built.pdfs[name] = pdf
+    diags.raise_if_errors()
+    built.warnings = diags.warnings
+    return built
+
+
+def resolution_warnings(photos: dict, profile, diags: Diagnostics) -> None:  # type: ignore[no-untyped-def]
+    """issue #3: name every photo below the press resolution, with the size at which it would reach it."""
+    if not profile.min_ppi:
+        return
+    seen = set()
+    for use, prepared in photos.items():
+        if prepared.ppi >= profile.min_ppi - 0.5 or (use.image.span, use.width) in seen:
+            continue
+        seen.add((use.image.span, use.width))
+        mm_w, mm_h = use.width / 72 * 25.4, use.height / 72 * 25.4
+        crop_px = use.image.pixel_size[0] * (use.crop.right - use.crop.left)
+        max_mm = crop_px / profile.min_ppi * 25.4
+        diags.warning(
+            use.image.span,
+            f"photo '{use.image.written}' is {prepared.ppi:.0f} ppi at its placed size ({mm_w:.0f} x {mm_h:.0f} mm); "
+            f"the press wants {profile.min_ppi} ppi",
+            f"it reaches {profile.min_ppi} ppi up to {max_mm:.0f} mm wide; use a larger original for print",
+        )
+
+
+def metadata(issue: Issue) -> dict[str, str]:
+    n = issue.newsletter
+    titles = [s.title for s in issue.sections]
+    return {
+        "title": f"{n.name} \u2013 {n.issue}, {n.date}",
+        "author": n.name,
+        "subject": f"{n.name}, {n.issue} ({n.date}): " + "; ".join(titles),
+        "keywords": ", ".join(["newsletter", n.name, *titles])[:500],
+        "lang": n.language,
+    }

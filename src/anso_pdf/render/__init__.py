@@ -1,0 +1,1 @@
+"""Render: a laid-out issue becomes PDF bytes for one profile."""

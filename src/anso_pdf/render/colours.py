@@ -1,0 +1,90 @@
+"""Turn layout inks into the colour objects a profile prints: CMYK through the output ICC profile, or sRGB."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from reportlab.lib.colors import CMYKColor, Color
+
+from anso_pdf.layout.inks import Ink
+from anso_pdf.model.values import Colour
+from anso_pdf.render.profiles import OUTPUT_INTENT, Profile
+from anso_pdf.resources import icc_path
+
+
+@cache
+def _transforms():  # type: ignore[no-untyped-def]
+    from PIL import ImageCms
+
+    srgb = ImageCms.getOpenProfile(str(icc_path("sRGB.icc")))
+    cmyk = ImageCms.getOpenProfile(str(icc_path(OUTPUT_INTENT["icc"])))
+    to_cmyk = ImageCms.buildTransform(srgb, cmyk, "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                      flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+    to_rgb = ImageCms.buildTransform(cmyk, srgb, "CMYK", "RGB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                     flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+    return to_cmyk, to_rgb
+
+
+@cache
+def cmyk_of(colour: Colour) -> tuple[float, float, float, float]:
+    """A house colour in CMYK: `cmyk(...)` exactly as written; hex converted once through the ICC profile."""
+    if colour.cmyk is not None:
+        return colour.cmyk
+    from PIL import Image, ImageCms
+
+    assert colour.rgb is not None
+    px = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in colour.rgb))
+    c, m, y, k = ImageCms.applyTransform(px, _transforms()[0]).getpixel((0, 0))
+    return _limit_ink((c / 255, m / 255, y / 255, k / 255))
+
+
+@cache
+def rgb_of(colour: Colour) -> tuple[float, float, float]:
+    if colour.rgb is not None:
+        return colour.rgb
+    from PIL import Image, ImageCms
+
+    assert colour.cmyk is not None
+    if colour.cmyk[:3] == (0.0, 0.0, 0.0):
+        grey = 1 - colour.cmyk[3]
+        return (grey * 0.98, grey * 0.98, grey * 0.98) if grey < 1 else (1.0, 1.0, 1.0)
+    px = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in colour.cmyk))
+    r, g, b = ImageCms.applyTransform(px, _transforms()[1]).getpixel((0, 0))
+    return (r / 255, g / 255, b / 255)
+
+
+MAX_INK = 3.0  # 300 % total area coverage
+
+
+def _limit_ink(cmyk: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    c, m, y, k = cmyk
+    total = c + m + y + k
+    if total <= MAX_INK:
+        return (round(c, 4), round(m, 4), round(y, 4), round(k, 4))
+    scale = (MAX_INK - k) / (c + m + y)
+    return (round(c * scale, 4), round(m * scale, 4), round(y * scale, 4), round(k, 4))
+
+
+def converter(profile: Profile) -> Callable[[Color], Color]:
+    """The canvas's colour hook: every colour drawn passes through it (ReportLab's enforceColorSpace)."""
+
+    def to_cmyk(colour: Color) -> Color:
+        if isinstance(colour, Ink):
+            c, m, y, k = cmyk_of(colour.colour)
+            t = colour.tint
+            return CMYKColor(c * t, m * t, y * t, k * t)
+        if isinstance(colour, CMYKColor):
+            return colour
+        raise ValueError(f"a colour outside the house inks reached the press PDF: {colour!r}")
+
+    def to_rgb(colour: Color) -> Color:
+        if isinstance(colour, Ink):
+            r, g, b = rgb_of(colour.colour)
+            t = colour.tint
+            return Color(1 - t * (1 - r), 1 - t * (1 - g), 1 - t * (1 - b))
+        if isinstance(colour, CMYKColor):
+            return Color(*rgb_of(Colour(cmyk=(colour.cyan, colour.magenta, colour.yellow, colour.black))))
+        return colour
+
+    return to_cmyk if profile.cmyk else to_rgb

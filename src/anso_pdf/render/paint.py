@@ -1,0 +1,156 @@
+"""Draw a laid-out issue onto a ReportLab canvas for one profile: page boxes, bleed, crop marks, links."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.colors import CMYKColor, Color
+from reportlab.pdfgen.canvas import Canvas
+
+from anso_pdf.layout.document import LaidOutIssue, PhotoUse
+from anso_pdf.layout.fonts import SANS
+from anso_pdf.model.issue import Image
+from anso_pdf.render.colours import converter
+from anso_pdf.render.images import Prepared
+from anso_pdf.render.profiles import Profile
+
+REGISTRATION = CMYKColor(1, 1, 1, 1)
+
+
+class NewsletterCanvas(Canvas):
+    """A canvas that draws no link annotations when the profile forbids them (PDF/X)."""
+
+    anso: RenderContext
+
+    def linkURL(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 (ReportLab's name)
+        if self.anso.profile.links:
+            kwargs.setdefault("border", (0, 0, 0))
+            kwargs.setdefault("thickness", 0)
+            super().linkURL(*args, **kwargs)
+
+    def linkRect(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        if self.anso.profile.links:
+            super().linkRect(*args, **kwargs)
+
+
+@dataclass
+class RenderContext:
+    """What drawing code may ask of the profile and the finished layout."""
+
+    profile: Profile
+    laid_out: LaidOutIssue
+    photos: dict[PhotoUse, Prepared]
+    placeholders: set[str] = field(default_factory=set)  # --draft: photos that could not be prepared
+
+    @property
+    def bleed(self) -> float:
+        return self.profile.bleed
+
+    def section_page(self, key: str) -> int:
+        return self.laid_out.section_pages.get(key, 0)
+
+    def continuation_page(self, key: str) -> int:
+        return self.laid_out.continuation_pages.get(key, 0)
+
+    def draw_photo(self, canvas: Canvas, image: Image, x: float, y: float, w: float, h: float, crop: Any) -> None:
+        prepared = self.photos.get(PhotoUse(image, w, h, crop))
+        if prepared is None:
+            _placeholder(canvas, image, x, y, w, h)
+            return
+        canvas.drawImage(str(prepared.path), x, y, w, h)
+
+
+def _placeholder(canvas: Canvas, image: Image, x: float, y: float, w: float, h: float) -> None:
+    grey = CMYKColor(0, 0, 0, 0.25)
+    canvas.setFillColor(CMYKColor(0, 0, 0, 0.06))
+    canvas.setStrokeColor(grey)
+    canvas.rect(x, y, w, h, stroke=1, fill=1)
+    canvas.line(x, y, x + w, y + h)
+    canvas.line(x, y + h, x + w, y)
+    canvas.setFillColor(CMYKColor(0, 0, 0, 0.8))
+    canvas.setFont(SANS, 7)
+    canvas.drawCentredString(x + w / 2, y + h / 2 - 2, f"MISSING PHOTO: {image.written}"[:60])
+
+
+def paint(laid_out: LaidOutIssue, profile: Profile, photos: dict[PhotoUse, Prepared], *, meta: dict[str, str],
+          draft: bool = False) -> bytes:
+    """Draw every page; return the PDF bytes as ReportLab writes them (finish.py completes them)."""
+    rl_config.useA85 = 0
+    offset = profile.bleed + profile.slug
+    W, H = laid_out.page_width, laid_out.page_height
+    buf = io.BytesIO()
+    canvas = NewsletterCanvas(
+        buf, pagesize=(W + 2 * offset, H + 2 * offset), invariant=1, pageCompression=1,
+        enforceColorSpace=converter(profile), initialFontName=SANS, lang=meta.get("lang"),
+        trimBox=(offset, offset, offset + W, offset + H) if offset else None,
+        bleedBox=(offset - profile.bleed, offset - profile.bleed, offset + W + profile.bleed, offset + H + profile.bleed)
+        if offset else None,
+    )
+    canvas.anso = RenderContext(profile, laid_out, photos)
+    canvas.setTitle(meta["title"])
+    canvas.setAuthor(meta["author"])
+    canvas.setSubject(meta["subject"])
+    canvas.setKeywords(meta["keywords"])
+    canvas.setCreator("anso-pdf")
+    canvas.setProducer("anso-pdf (ReportLab)")
+    outlined: set[str] = set()
+    for page in laid_out.pages:
+        canvas.saveState()
+        canvas.translate(offset, offset)
+        for placed in page.placed:
+            _bookmark(canvas, laid_out, placed, outlined)
+            placed.flowable.wrap(placed.width, placed.height)
+            placed.flowable.drawOn(canvas, placed.x, placed.y)
+        canvas.restoreState()
+        if profile.crop_marks:
+            draw_crop_marks(canvas, W, H, profile)
+        if draft:
+            _draft_mark(canvas, W, H, offset)
+        canvas.showPage()
+    if profile.links:
+        canvas.showOutline()
+    canvas.save()
+    return buf.getvalue()
+
+
+def _bookmark(canvas: Canvas, laid_out: LaidOutIssue, placed: Any, outlined: set[str]) -> None:
+    for title, anchor, level, _ in laid_out.outline:
+        if anchor in outlined:
+            continue
+        starts_section = level == 0 and placed.section == anchor
+        starts_article = level == 1 and placed.ident == anchor
+        if starts_section or starts_article:
+            canvas.bookmarkHorizontal(anchor, placed.x, placed.y + placed.height)
+            canvas.addOutlineEntry(title, anchor, level=level)
+            outlined.add(anchor)
+
+
+def draw_crop_marks(canvas: Canvas, W: float, H: float, profile: Profile) -> None:
+    """Trim marks in registration colour, 0.25 pt, starting outside the bleed so none reaches it."""
+    o = profile.bleed + profile.slug
+    start = profile.bleed + 1.0  # a little beyond the bleed edge
+    length = profile.slug - 2.0
+    canvas.saveState()
+    canvas.setStrokeColor(REGISTRATION)
+    canvas.setLineWidth(0.25)
+    for x in (o, o + W):
+        canvas.line(x, o - start, x, o - start - length)
+        canvas.line(x, o + H + start, x, o + H + start + length)
+    for y in (o, o + H):
+        canvas.line(o - start, y, o - start - length, y)
+        canvas.line(o + W + start, y, o + W + start + length, y)
+    canvas.restoreState()
+
+
+def _draft_mark(canvas: Canvas, W: float, H: float, offset: float) -> None:
+    canvas.saveState()
+    canvas.setFillColor(Color(0.8, 0, 0) if not canvas.anso.profile.cmyk else CMYKColor(0, 1, 1, 0))
+    canvas.setFont(SANS + "-Bold", 7)
+    if offset:
+        canvas.drawString(offset, offset + H + canvas.anso.profile.bleed + 2, "DRAFT - NOT FOR PRINT")
+    else:
+        canvas.drawString(4, 3, "DRAFT")
+    canvas.restoreState()

@@ -1,0 +1,1 @@
+"""Reading issue files and the files they name."""

@@ -1,0 +1,121 @@
+"""Turn a path written in an issue file into a checked, readable image file, or a message saying why not."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_IMAGE_BYTES = 80 * 1024 * 1024
+MAX_PIXELS = 120_000_000  # a 120-megapixel photo is far beyond any camera original staff will use
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
+
+
+class AssetError(Exception):
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    path: Path
+    format: str
+    size: tuple[int, int]  # as displayed, after EXIF rotation
+
+
+def resolve_asset(written: str, issue_dir: Path) -> Path:
+    """issue-format.md: relative to the issue file's folder, else to its parent; never outside the parent."""
+    text = written.strip()
+    if "://" in text or text.lower().startswith(("data:", "file:", "http:", "https:")):
+        raise AssetError(f"'{written}' is a URL; photos must be files", "save the photo next to the issue file")
+    if text.startswith(("/", "~")) or (len(text) > 1 and text[1] == ":"):
+        raise AssetError(f"'{written}' is an absolute path", "write a path relative to the issue file")
+    root = issue_dir.resolve().parent
+    for base in (issue_dir, issue_dir.parent):
+        candidate = base / text
+        if os.path.lexists(candidate):
+            real = candidate.resolve()
+            if not real.is_relative_to(root):
+                raise AssetError(
+                    f"'{written}' leads outside {root.name or root}/", "keep photos inside the issue folder or beside it"
+                )
+            return real
+    raise AssetError(f"image file '{written}' not found", _similar_hint(text, issue_dir))
+
+
+def _similar_hint(text: str, issue_dir: Path) -> str:
+    name = Path(text).name
+    candidates: list[Path] = []
+    for base in (issue_dir, issue_dir.parent):
+        folder = (base / text).parent
+        if folder.is_dir() and folder.resolve().is_relative_to(issue_dir.resolve().parent):
+            candidates += [p for p in folder.iterdir() if p.is_file()]
+    close = difflib.get_close_matches(name.lower(), [p.name.lower() for p in candidates], n=1, cutoff=0.6)
+    if close:
+        match = next(p for p in candidates if p.name.lower() == close[0])
+        rel = os.path.relpath(match, issue_dir)
+        return f"a file with a similar name exists: {rel}"
+    return "paths are relative to the issue file's folder, or to its parent folder"
+
+
+def open_image_file(path: Path) -> bytes:
+    """Read an image file without following tricks: regular files only, bounded size, no blocking on FIFOs."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise AssetError(f"cannot read '{path.name}': {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise AssetError(f"'{path.name}' is not a regular file", "point to a JPEG, PNG or WebP photo")
+        if info.st_size > MAX_IMAGE_BYTES:
+            raise AssetError(
+                f"'{path.name}' is {info.st_size // (1024 * 1024)} MB; the limit is {MAX_IMAGE_BYTES // (1024 * 1024)} MB",
+                "export a smaller JPEG",
+            )
+        if info.st_size == 0:
+            raise AssetError(f"'{path.name}' is empty")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def probe_image(path: Path) -> ImageInfo:
+    """Open the file's header with Pillow, check format and pixel count; decode nothing large."""
+    import io
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    data = open_image_file(path)
+    head = data[:16]
+    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc", b"ftypavif"):
+        raise AssetError(f"'{path.name}' is a HEIC/AVIF photo", "export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as im:
+                w, h = im.size
+                fmt = im.format or "?"
+                if w * h > MAX_PIXELS:
+                    raise AssetError(f"'{path.name}' claims {w} x {h} pixels, more than {MAX_PIXELS // 1_000_000} megapixels", "export a smaller copy")
+                orientation = im.getexif().get(0x0112, 1)
+                if fmt == "JPEG":
+                    im.draft("RGB", (max(1, w // 8), max(1, h // 8)))  # decode at 1/8 scale: finds truncation cheaply
+                im.load()
+    except AssetError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise AssetError(f"'{path.name}' is not a JPEG, PNG or WebP image", "open it in an image editor and export it as JPEG") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise AssetError(f"'{path.name}' is damaged: {exc}", "export the photo again") from None
+    if orientation in (5, 6, 7, 8):
+        w, h = h, w
+    return ImageInfo(path, fmt, (w, h))
