@@ -6,8 +6,9 @@ from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.layout.document import LaidOutIssue
 from anso_pdf.layout.fonts import missing_glyphs, register_fonts
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
-from anso_pdf.layout.paginate import PAGES
-from anso_pdf.layout.styles import BASE_FIT, FIT_LADDER, LOOSE_LADDER
+from anso_pdf.layout.paginate import PAGES, Paginator
+from anso_pdf.layout.settings import pin_reportlab
+from anso_pdf.layout.styles import BASE_FIT, FIT_LADDER, LOOSE_LADDER, Fit
 from anso_pdf.model.issue import Issue
 
 UNDERFULL = 1 / 3
@@ -15,35 +16,54 @@ UNDERFULL = 1 / 3
 
 def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
     """Lay the issue out on exactly four pages, adjusting within typographic bounds; None on failure
-    (every reason is in `diags`)."""
+    (every reason is in `diags`).
+
+    Pinned sections split the pages into independent runs ("chains"); each chain gets the first fit of the
+    ladder that holds it, and a looser one when it would leave a page a third empty.
+    """
+    pin_reportlab()
     fonts = register_fonts()
     missing_glyphs(issue.text_spans, fonts, diags)
     if diags.errors:
         return None
-    chosen: Attempt | None = None
-    last: Attempt | None = None
-    for fit in FIT_LADDER:
-        last = attempt(issue, fit)
-        if last.fits:
-            chosen = last
-            break
-    assert last is not None
-    if chosen is None:
-        report_overflow(last, diags)
-        return None
-    if chosen.fit == BASE_FIT and _underfull(chosen):
-        for fit in LOOSE_LADDER:
-            loose = attempt(issue, fit)
-            if loose.fits and len(_underfull(loose)) < len(_underfull(chosen)):
-                chosen = loose
-    check_nothing_lost(chosen, diags)
-    for page in _underfull(chosen):
-        share = chosen.empty_share[page]
-        diags.warning(None, f"page {page} is {share:.0%} empty after fitting", "add text or photos, or let a section continue there")
+    chains = _chains(issue)
+    attempts: dict[Fit, Attempt] = {}
+
+    def tried(fit: Fit) -> Attempt:
+        if fit not in attempts:
+            attempts[fit] = attempt(issue, fit)
+        return attempts[fit]
+
+    chosen: list[Attempt] = []
+    for chain in chains:
+        pick = next((a for a in map(tried, FIT_LADDER) if _chain_fits(a, chain)), None)
+        if pick is None:
+            report_overflow(tried(FIT_LADDER[-1]), diags, chain)
+            continue
+        if pick.fit == BASE_FIT and _underfull(pick, chain):
+            for fit in LOOSE_LADDER:
+                loose = tried(fit)
+                if _chain_fits(loose, chain) and len(_underfull(loose, chain)) < len(_underfull(pick, chain)):
+                    pick = loose
+        chosen.append(pick)
     if diags.errors:
         return None
-    notes = chosen.fit.describe_change(BASE_FIT)
-    pag = chosen.paginator
+    by_page = {page: att for chain, att in zip(chains, chosen, strict=True) for page in chain}
+    final = _compose(by_page)
+    check_nothing_lost(final, diags)
+    for page in range(1, PAGES + 1):
+        share = by_page[page].empty_share[page]
+        if share > UNDERFULL:
+            diags.warning(None, f"page {page} is {share:.0%} empty after fitting",
+                          "add text or a photo, or let a section continue there")
+    if diags.errors:
+        return None
+    notes = []
+    for chain, att in zip(chains, chosen, strict=True):
+        for change in att.fit.describe_change(BASE_FIT):
+            where = f"page {chain[0]}" if len(chain) == 1 else f"pages {chain[0]}-{chain[-1]}"
+            notes.append(f"{where}: {change} to fit")
+    pag = final.paginator
     outline = []
     for section in issue.sections:
         page = pag.section_pages.get(section.key, 1)
@@ -53,28 +73,63 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
             where = next((p.number for p in pag.pages for pl in p.placed if pl.ident == ident), page)
             outline.append((article.title or "", ident, 1, where))
     return LaidOutIssue(
-        pages=pages_of(chosen),
-        page_width=chosen.grid.width,
-        page_height=chosen.grid.height,
+        pages=pages_of(final),
+        page_width=final.grid.width,
+        page_height=final.grid.height,
         section_pages=dict(pag.section_pages),
         continuation_pages=dict(pag.continuation_pages),
         outline=outline,
         fit_notes=notes,
         warnings=[],
-        baseline=chosen.fit.leading,
+        baseline=final.fit.leading,
     )
 
 
-def _underfull(att: Attempt) -> list[int]:
-    return [n for n in range(1, PAGES + 1) if att.empty_share[n] > UNDERFULL]
+def _chains(issue: Issue) -> list[list[int]]:
+    """Runs of pages that lay out independently: from one pinned page to the next. One run when a section
+    jumps (continues_on), since its continuation ties two runs together."""
+    if any(s.continues_on for s in issue.sections):
+        return [list(range(1, PAGES + 1))]
+    starts = sorted({1, *(s.page for s in issue.sections if s.page)})
+    ends = [*(p - 1 for p in starts[1:]), PAGES]
+    return [list(range(a, b + 1)) for a, b in zip(starts, ends, strict=True)]
 
 
-def report_overflow(att: Attempt, diags: Diagnostics) -> None:
+def _chain_fits(att: Attempt, chain: list[int]) -> bool:
+    if att.paginator.errors:
+        return False
+    return not any(o.limit in chain for o in att.paginator.overflows.values())
+
+
+def _compose(by_page: dict[int, Attempt]) -> Attempt:
+    """One attempt made of each page of the attempt chosen for it."""
+    base = by_page[1]
+    pag = base.paginator
+    composed = Paginator(base.grid, pag.st)
+    composed.pages = [by_page[n].paginator.pages[n - 1] for n in range(1, PAGES + 1)]
+    for n, att in by_page.items():
+        p = att.paginator
+        composed.section_pages.update({k: v for k, v in p.section_pages.items() if v == n})
+        composed.continuation_pages.update({k: v for k, v in p.continuation_pages.items() if v == n})
+        composed.placed_ids |= {pl.ident for pl in p.pages[n - 1].placed if pl.ident}
+        composed.placed_ids |= {c.anso_id for pl in p.pages[n - 1].placed for c in getattr(pl.flowable, "cells", []) if getattr(c, "anso_id", "")}
+    fixed = [by_page[n].fixed[n - 1] for n in range(1, PAGES + 1)]
+    empty = {n: by_page[n].empty_share[n] for n in range(1, PAGES + 1)}
+    return Attempt(base.fit, base.grid, composed, fixed, base.expected, empty)
+
+
+def _underfull(att: Attempt, chain: list[int]) -> list[int]:
+    return [n for n in chain if att.empty_share[n] > UNDERFULL]
+
+
+def report_overflow(att: Attempt, diags: Diagnostics, chain: list[int]) -> None:
     """issue #4: one message per overflowing section: where it had to end, how much is over."""
     pag = att.paginator
     for message in pag.errors:
         diags.error(None, f"layout: {message}")
     for over in pag.overflows.values():
+        if over.limit not in chain:
+            continue
         section = over.story.section
         lines = max(1, round(over.lines))
         words = over.words or round(lines * 7)

@@ -38,7 +38,8 @@ def finish(data: bytes, profile: Profile, meta: dict[str, str]) -> bytes:
             deterministic_id=True,
             linearize=profile.linearize,
             min_version="1.6" if profile.pdfx else "1.5",
-            object_stream_mode=pikepdf.ObjectStreamMode.generate if not profile.pdfx else pikepdf.ObjectStreamMode.disable,
+            # object streams make qpdf's linearization hint tables disagree ("incorrect object count")
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
             compress_streams=True,
             recompress_flate=False,
         )

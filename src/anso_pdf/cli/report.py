@@ -1,0 +1,28 @@
+"""Print diagnostics the way compilers do: FILE:LINE:COL: severity: message, a hint, a summary line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+from anso_pdf.diagnostics import Diagnostic
+
+
+def show(diagnostics: Iterable[Diagnostic], file: str) -> None:
+    for d in diagnostics:
+        where = str(d.span) if d.span else file
+        print(f"{where}: {d.severity.value}: {d.message}", file=sys.stderr)
+        if d.hint:
+            print(f"  hint: {d.hint}", file=sys.stderr)
+
+
+def summary(errors: int, warnings: int) -> str:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+
+
+def say(message: str, *, quiet: bool = False) -> None:
+    if not quiet:
+        print(message, file=sys.stderr)
