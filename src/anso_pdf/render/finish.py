@@ -62,7 +62,7 @@ def _pdfx(pdf: pikepdf.Pdf, meta: dict[str, str]) -> None:
         )
     ])
     pdf.docinfo[Name.GTS_PDFXVersion] = String("PDF/X-4")
-    pdf.docinfo[Name.Trapped] = Name.False_
+    pdf.docinfo[Name.Trapped] = Name("/False")
     for page in pdf.pages:
         if "/Annots" in page.obj:
             del page.obj["/Annots"]
