@@ -11,7 +11,8 @@ from anso_pdf.layout.settings import pin_reportlab
 from anso_pdf.layout.styles import BASE_FIT, FIT_LADDER, LOOSE_LADDER, Fit
 from anso_pdf.model.issue import Issue
 
-UNDERFULL = 1 / 3
+UNDERFULL = 1 / 3  # issue #4: warn when a page is more than a third empty after fitting
+VISIBLY_EMPTY = 0.12  # try a looser fit when a page is more than this empty
 
 
 def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
@@ -40,10 +41,10 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
         if pick is None:
             report_overflow(tried(FIT_LADDER[-1]), diags, chain)
             continue
-        if pick.fit == BASE_FIT and _underfull(pick, chain):
+        if pick.fit == BASE_FIT and _emptiest(pick, chain) > VISIBLY_EMPTY:
             for fit in LOOSE_LADDER:
                 loose = tried(fit)
-                if _chain_fits(loose, chain) and len(_underfull(loose, chain)) < len(_underfull(pick, chain)):
+                if _chain_fits(loose, chain) and _emptiest(loose, chain) < _emptiest(pick, chain) - 0.02:
                     pick = loose
         chosen.append(pick)
     if diags.errors:
@@ -118,8 +119,8 @@ def _compose(by_page: dict[int, Attempt]) -> Attempt:
     return Attempt(base.fit, base.grid, composed, fixed, base.expected, empty)
 
 
-def _underfull(att: Attempt, chain: list[int]) -> list[int]:
-    return [n for n in chain if att.empty_share[n] > UNDERFULL]
+def _emptiest(att: Attempt, chain: list[int]) -> float:
+    return max(att.empty_share[n] for n in chain)
 
 
 def report_overflow(att: Attempt, diags: Diagnostics, chain: list[int]) -> None:

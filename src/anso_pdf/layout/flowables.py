@@ -181,7 +181,7 @@ class JumpLine(Block):
         c = self.canv
         c.setFillColor(self.style.textColor)
         c.setFont(self.style.fontName, self.style.fontSize)
-        c.drawRightString(self.width, self.height - self.style.fontSize - 2, f"Continued on page {page} \u25b8")
+        c.drawRightString(self.width, self.height - self.style.fontSize - 2, f"Continued on page {page}")
 
 
 class Panel(Block):

@@ -109,7 +109,7 @@ class StoryBuilder:
         for r in range(0, len(events.items), per_row):
             cells = []
             for n, event in enumerate(events.items[r : r + per_row]):
-                place = paragraph("\u25cf " + event.place, st.event_place) if event.place else None
+                place = paragraph(event.place, st.event_place) if event.place else None
                 card = F.EventCard(
                     paragraph(str(event.date.month), st.badge_month),
                     paragraph(event.label, st.badge_label),

@@ -47,8 +47,9 @@ FIT_LADDER: tuple[Fit, ...] = (
     Fit(body_size=8.8, leading=11.4, image_scale=0.6, gallery_scale=0.7),
 )
 LOOSE_LADDER: tuple[Fit, ...] = (
-    replace(BASE_FIT, leading=13.4, image_scale=1.15),
-    replace(BASE_FIT, leading=13.8, image_scale=1.3, gallery_scale=1.15),
+    replace(BASE_FIT, leading=13.4, image_scale=1.15, gallery_scale=1.1),
+    replace(BASE_FIT, leading=13.8, image_scale=1.3, gallery_scale=1.2),
+    Fit(body_size=9.8, leading=14.2, image_scale=1.5, gallery_scale=1.45),
 )
 
 
