@@ -1,3 +1,373 @@
-"""Commands around the issue file: new, schema, watch, preview (issue #7)."""
+"""Commands around the issue file: new, schema, watch, preview (issue #7, "The editor's day").
+
+Like the rest of the CLI, these are the only places that print, exit or write; the text of a new issue file
+comes from anso_pdf.model.template, the PDF from anso_pdf.pipeline.
+"""
 
 from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from anso_pdf.cli import ProfileChoice, _profiles, app, render_one, report
+from anso_pdf.cli.output import OutputError, write_atomically
+from anso_pdf.diagnostics import IssueError
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+SCHEMA_FILE = Path("docs") / "issue-format.schema.json"
+ISSUE_SUFFIXES = (".yaml", ".yml")
+
+
+# --- progress: a spinner on a terminal, nothing otherwise ------------------------------------------------------
+
+
+@contextlib.contextmanager
+def progress(message: str) -> Iterator[Callable[[str], None]]:
+    """Yield a function that updates a transient status line on stderr; silent when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda _message: None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message) as status:
+        yield lambda text: status.update(text)
+
+
+def _fail(message: str, status: int = 1) -> typer.Exit:
+    print(message, file=sys.stderr)
+    return typer.Exit(status)
+
+
+# --- new -------------------------------------------------------------------------------------------------------
+
+
+def find_schema(target: Path) -> Path | None:
+    """docs/issue-format.schema.json in the new file's folder or above it, in the current folder or above it,
+    or in the source tree this package runs from."""
+    starts = [target.absolute().parent, Path.cwd(), Path(__file__).resolve().parents[3]]
+    for start in starts:
+        for folder in (start, *start.parents):
+            candidate = folder / SCHEMA_FILE
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def schema_reference(target: Path) -> str | None:
+    """The `$schema=` value for a new file: the schema file relative to the new file's folder."""
+    schema = find_schema(target)
+    if schema is None:
+        return None
+    try:
+        return Path(os.path.relpath(schema.resolve(), target.absolute().parent.resolve())).as_posix()
+    except ValueError:  # on another drive
+        return schema.resolve().as_uri()
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet: atomically, and never replacing a file that appears meanwhile."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(path, exc.strerror or str(exc)) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        try:
+            os.link(tmp, path)  # fails if the name exists: no overwrite, even in a race
+        except FileExistsError:
+            raise
+        except OSError:  # file systems without hard links
+            with open(path, "xb") as f:
+                f.write(data)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise OutputError(path, exc.strerror or str(exc)) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+@app.command()
+def new(
+    path: Annotated[Path, typer.Argument(help="The issue file to create (YAML); it must not exist.", show_default=False)],
+    earlier: Annotated[
+        Path | None,
+        typer.Option("--from", help="An earlier issue file: keep its masthead, contact, style and sections, with placeholder text.",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Write a new issue file: a commented template that renders as it is, or the skeleton of an earlier issue."""
+    from anso_pdf import pipeline
+    from anso_pdf.model import template
+
+    if path.suffix.lower() not in ISSUE_SUFFIXES:
+        raise typer.BadParameter(f"'{path}' should end in .yaml", param_hint="PATH")
+    if os.path.lexists(path):
+        raise _fail(f"{path}: error: the file exists; `anso-pdf new` never overwrites a file (choose another name)")
+    shown, ref = str(path), schema_reference(path)
+    if earlier is None:
+        text = template.blank_issue(shown, ref, date.today())
+    else:
+        try:
+            text = template.issue_from(pipeline.read_text(earlier, str(earlier)), earlier, path, shown, ref, date.today())
+        except IssueError as exc:
+            report.show(exc.errors, str(earlier))
+            raise _fail(f"{earlier}: cannot be read as an issue file; {path} not written") from None
+    try:
+        write_new(path, text.encode("utf-8"))
+    except FileExistsError:
+        raise _fail(f"{path}: error: the file exists; `anso-pdf new` never overwrites a file (choose another name)") from None
+    except OutputError as exc:
+        raise _fail(f"{exc.path}: error: cannot write the issue file: {exc.reason}") from None
+    report.say(f"wrote {path}" + (f" from {earlier}" if earlier else ""))
+    report.say(f"next: edit it, and see each saved change with: anso-pdf watch {path}")
+
+
+# --- schema ----------------------------------------------------------------------------------------------------
+
+
+def schema_text() -> str:
+    """The JSON Schema of the issue format as committed in docs/issue-format.schema.json."""
+    from anso_pdf.model.schema import json_schema
+
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the schema to this file instead of printing it.",
+                                                show_default=False)] = None,
+) -> None:
+    """Print the JSON Schema of the issue file, for editors that check YAML as you type."""
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomically(output, text.encode("utf-8"))
+    except OutputError as exc:
+        raise _fail(f"{exc.path}: error: cannot write the schema: {exc.reason}") from None
+    report.say(f"wrote {output}")
+
+
+# --- watch -----------------------------------------------------------------------------------------------------
+
+Stamp = tuple[int, int, int] | None
+
+
+def written_files(issue: Path) -> set[Path]:
+    """Where the photos and logo written in the issue file would be, found or not (so that adding a missing
+    photo is noticed); empty when the file is not readable YAML."""
+    from anso_pdf.pipeline import read_text
+    from anso_pdf.source.yaml_tree import Mapping, Scalar, Sequence, parse_yaml
+
+    try:
+        root = parse_yaml(read_text(issue, str(issue)), str(issue))
+    except IssueError:
+        return set()
+    found: set[Path] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Sequence):
+            stack.extend(node.items)
+        elif isinstance(node, Mapping):
+            for key, value in node.entries:
+                if key.value in ("file", "logo") and isinstance(value, Scalar) and value.value.strip():
+                    text = value.value.strip()
+                    if "://" not in text and not text.startswith(("/", "~")):
+                        found |= {(issue.parent / text).absolute(), (issue.parent.parent / text).absolute()}
+                else:
+                    stack.append(value)
+    return found
+
+
+def watch_set(issue: Path, previous: set[Path]) -> set[Path]:
+    """The issue file, the photos it uses (re-read after each successful load, else kept from before), and
+    where the photos it names would be."""
+    from anso_pdf import pipeline
+
+    images = {p for p in previous if p != issue.absolute()}
+    with contextlib.suppress(IssueError, OSError):
+        images = {image.path for image in pipeline.load(issue).all_images()}
+    return {issue.absolute(), *images, *written_files(issue)}
+
+
+def stamps(paths: set[Path]) -> dict[Path, Stamp]:
+    out: dict[Path, Stamp] = {}
+    for p in paths:
+        try:
+            st = os.stat(p)
+            out[p] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            out[p] = None
+    return out
+
+
+@app.command()
+def watch(
+    issue: Annotated[Path, typer.Argument(help="The issue file (YAML).", show_default=False)],
+    profile: Annotated[ProfileChoice, typer.Option("--profile", help="Which PDFs to write on each change.")] = ProfileChoice.email,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="A folder to write into, or with one profile the PDF's file name.")] = None,
+    max_runs: Annotated[int, typer.Option("--max-runs", hidden=True, min=0, help="Stop after this many renders (for tests).")] = 0,
+) -> None:
+    """Render the issue file again each time it, or a photo it uses, is saved; Ctrl-C stops.
+
+    A change that breaks the file prints every problem and keeps the last good PDF."""
+    import watchfiles
+
+    profiles = _profiles(profile)
+    shown = str(issue)
+    state = {"runs": 0, "status": 0}
+    wanted: set[Path] = set()
+    seen: dict[Path, Stamp] = {}
+
+    def run() -> None:
+        nonlocal wanted, seen
+        wanted = watch_set(issue, wanted)
+        seen = stamps(wanted)  # before rendering: a save during the render is noticed afterwards
+        report.say(f"[{time.strftime('%H:%M:%S')}] rendering {shown}")
+        state["status"] = render_one(issue, profiles, output, many=False, strict=False, draft=False,
+                                     use_cache=True, quiet=False, verbose=False)
+        state["runs"] += 1
+
+    def done() -> bool:
+        return bool(max_runs) and state["runs"] >= max_runs
+
+    try:
+        run()
+        while not done():
+            folders = sorted({p.parent for p in wanted if p.parent.is_dir()})
+            names = {p.name for p in wanted}
+            report.say(f"watching {shown} and {len(wanted) - 1} photo paths; Ctrl-C to stop")
+            if not folders:
+                time.sleep(1)
+                if stamps(wanted) != seen:
+                    run()
+                continue
+            for _changes in watchfiles.watch(
+                *folders,
+                watch_filter=lambda _change, changed: os.path.basename(changed) in names,
+                recursive=False,
+                rust_timeout=1000,
+                yield_on_timeout=True,  # also compare stamps every second: a save made before the watch began
+            ):
+                if stamps(wanted) == seen:
+                    continue
+                before = folders
+                run()
+                if done() or sorted({p.parent for p in wanted if p.parent.is_dir()}) != before:
+                    break
+                names = {p.name for p in wanted}
+    except KeyboardInterrupt:
+        report.say(f"stopped watching {shown}")
+        raise typer.Exit(0) from None
+    raise typer.Exit(state["status"])
+
+
+# --- preview ---------------------------------------------------------------------------------------------------
+
+
+class PreviewProfile(StrEnum):
+    email = "email"
+    press = "press"
+
+
+def rasterise(pdf: bytes, dpi: float, on_page: Callable[[int, int], None] = lambda i, n: None) -> list[Image]:
+    """Each page of the PDF as an RGB image at `dpi`."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        pages = []
+        for i in range(len(doc)):
+            on_page(i + 1, len(doc))
+            page = doc[i]
+            try:
+                bitmap = page.render(scale=dpi / 72)
+                pages.append(bitmap.to_pil().convert("RGB"))  # a copy, independent of the bitmap
+                bitmap.close()
+            finally:
+                page.close()
+        return pages
+    finally:
+        doc.close()
+
+
+def contact_sheet(pages: list[Image], margin: int) -> Image:
+    """The pages side by side on a grey ground, `margin` pixels around and between them."""
+    from PIL import Image as PILImage
+
+    width = sum(p.width for p in pages) + margin * (len(pages) + 1)
+    height = max(p.height for p in pages) + 2 * margin
+    sheet = PILImage.new("RGB", (width, height), (204, 204, 204))
+    x = margin
+    for p in pages:
+        sheet.paste(p, (x, margin))
+        x += p.width + margin
+    return sheet
+
+
+def png_bytes(image: Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@app.command()
+def preview(
+    issue: Annotated[Path, typer.Argument(help="The issue file (YAML).", show_default=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the PNG files into.")] = Path("build"),
+    profile: Annotated[PreviewProfile, typer.Option("--profile", help="Which PDF to picture.")] = PreviewProfile.email,
+    dpi: Annotated[int, typer.Option("--dpi", min=10, max=600, help="Resolution of the page images.")] = 50,
+) -> None:
+    """Write PNG pictures of the four pages (STEM-1.png ... STEM-4.png) and a contact sheet (STEM-sheet.png)."""
+    from anso_pdf import pipeline
+    from anso_pdf.render.profiles import PROFILES
+
+    shown = str(issue)
+    name = profile.value
+    with progress(f"rendering {shown}") as say:
+        try:
+            built = pipeline.build(issue, [name], shown=shown)
+        except IssueError as exc:
+            report.show(exc.errors + exc.warnings, shown)
+            report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}; no preview written")
+            raise typer.Exit(1) from None
+        pages = rasterise(built.pdfs[name], dpi, lambda i, n: say(f"picturing page {i} of {n}"))
+        say("making the contact sheet")
+        sheet = contact_sheet(pages, margin=max(4, round(dpi / 5)))
+        stem = f"{issue.stem}{PROFILES[name].suffix}"
+        files = {output / f"{stem}-{i}.png": page for i, page in enumerate(pages, start=1)}
+        files[output / f"{stem}-sheet.png"] = sheet
+        encoded = {path: png_bytes(image) for path, image in files.items()}
+    report.show(built.warnings, shown)
+    try:
+        for path, data in encoded.items():
+            write_atomically(path, data)
+    except OutputError as exc:
+        raise _fail(f"{exc.path}: error: cannot write the preview: {exc.reason}") from None
+    first, *_, last = encoded
+    report.say(f"wrote {first} ... {last.name} ({len(pages)} pages at {dpi} dpi, and the contact sheet)")

@@ -6,12 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+
 from anso_pdf.layout import flowables as F
 from anso_pdf.layout.document import LaidOutPage, Placed
 from anso_pdf.layout.grid import Area, PageGrid
 from anso_pdf.layout.inline import paragraph
 from anso_pdf.layout.story import Item, SectionStory
 from anso_pdf.layout.styles import Styles
+from anso_pdf.units import mm
 
 PAGES = 4
 EPS = 1e-6
@@ -121,8 +125,7 @@ class Paginator:
             later_pins = [s.section.page for s in stories[index + 1 :] if s.section.page]
             if section.page:
                 pending = self._flush_continuations(pending, before=section.page)
-                if not (self.page == section.page and self.fresh):
-                    self.go_to(section.page)
+                self.go_to(section.page)  # content of the previous run that reached this page was overflow
             self.limit = (min(later_pins) - 1) if later_pins else PAGES
             self.story = story
             rest = self.flow(story.items, may_break=section.continues_on is not None)
@@ -143,7 +146,7 @@ class Paginator:
             self.limit = max(self.limit, cont.target) if before > PAGES else before - 1
             self.continuation_pages[cont.story.section.key] = self.page
             head = F.GridPad(
-                paragraph(f"{cont.story.section.title} (continued from page {cont.from_page})", self.st.continued_head),
+                paragraph(f"Continued from page {cont.from_page}: {cont.story.section.title}", self.st.continued_head),
                 self.L, after=self.L * 0.3,
             )
             head.keep_with_next = True
@@ -263,6 +266,8 @@ class Paginator:
         return final, []
 
     def fill(self, run: list[Any], width: float, heights: list[float]) -> tuple[list[Column], list[Any]]:
+        for flowable in run:
+            _align_for_measure(flowable, width)
         queue = list(run)
         columns: list[Column] = []
         for height in heights:
@@ -308,6 +313,26 @@ class Paginator:
             return False
         parts = flowable.split(width, room - space)
         return len(parts) >= 2
+
+
+NARROW = mm(62)  # justified text in narrower columns is loose: set it ragged-right (docs/typography.md)
+_RAGGED: dict[str, Any] = {}
+
+
+def _align_for_measure(flowable: Any, width: float) -> None:
+    """Body text is justified in wide columns and ragged-right in narrow ones; set before measuring."""
+    style = getattr(flowable, "style", None)
+    if style is None or not hasattr(flowable, "frags"):
+        return
+    original = getattr(style, "justified_original", None)
+    if width < NARROW and style.alignment == TA_JUSTIFY:
+        if style.name not in _RAGGED or _RAGGED[style.name].justified_original is not style:
+            ragged = ParagraphStyle(style.name + "-ragged", parent=style, alignment=TA_LEFT)
+            ragged.justified_original = style
+            _RAGGED[style.name] = ragged
+        flowable.style = _RAGGED[style.name]
+    elif width >= NARROW and original is not None:
+        flowable.style = original
 
 
 def paragraph_words(flowable: Any) -> int:

@@ -86,7 +86,7 @@ class Styles:
             "continued", fontName=SANS + "-Italic", fontSize=8, leading=lead, textColor=ink.muted, alignment=TA_RIGHT,
         )
         self.continued_head = ParagraphStyle(
-            "continued_head", fontName=SANS + "-Italic", fontSize=8.5, leading=11, textColor=ink.muted, alignment=TA_LEFT,
+            "continued_head", fontName=CONDENSED + "-Bold", fontSize=11, leading=14, textColor=ink.primary, alignment=TA_LEFT,
         )
         self.caption = ParagraphStyle(
             "caption", fontName=SANS, fontSize=7.4, leading=9.4, textColor=ink.muted, alignment=TA_LEFT, splitLongWords=1,

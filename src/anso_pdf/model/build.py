@@ -38,6 +38,16 @@ from anso_pdf.source.yaml_tree import Mapping, Node, Scalar, Sequence
 Values = dict[str, Any]
 
 TYPE_NAMES = {Mapping: "a mapping (key: value lines)", Sequence: "a list (lines starting with '- ')", Scalar: "a single value"}
+ROOT = "the issue file"
+
+
+def _child(where: str, key: str) -> str:
+    """The name of a key below `where`, as an author would look for it: `sections[2].images[1].file`."""
+    return key if where == ROOT else f"{where}.{key}"
+
+
+def _named(where: str) -> str:
+    return where if where == ROOT else f"'{where}'"
 
 
 class _Builder:
@@ -56,25 +66,32 @@ class _Builder:
             return None
         if not isinstance(node, Mapping):
             if isinstance(node, Scalar) and node.is_null:
+                # `newsletter:` or `- ` with nothing after it: fine only where nothing is required.
+                needed = [f"'{f.key}'" for f in table.fields if f.required]
+                if needed:
+                    self.diags.error(node.span, f"{_named(where)} is empty", f"it needs {', '.join(needed)}")
+                    return None
                 return {}
-            self._wrong_type(node, f"'{where}'", "a mapping of keys")
+            self._wrong_type(node, _named(where), "a mapping of keys")
             return None
         out: Values = {"__span__": node.span}
         known = [f.key for f in table.fields]
+        suggested: set[str] = set()  # a misspelt required key is reported once, as the misspelling
         for key, value in node.entries:
             spec = table.get(key.value)
             if spec is None:
                 close = difflib.get_close_matches(key.value, known, n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+                suggested.update(close)
                 self.diags.error(key.span, f"unknown key '{key.value}' in {where}", hint)
                 continue
-            parsed = self.value(value, spec, f"{where}.{key.value}")
+            parsed = self.value(value, spec, _child(where, key.value))
             if parsed is not None:
                 out[spec.key] = parsed
                 out[f"__span__{spec.key}"] = value.span
         for spec in table.fields:
-            if spec.required and spec.key not in out and spec.key not in node.keys:
-                self.diags.error(node.span, f"'{where}' needs '{spec.key}' ({spec.doc})")
+            if spec.required and spec.key not in out and spec.key not in node.keys and spec.key not in suggested:
+                self.diags.error(node.span, f"{_named(where)} needs '{spec.key}' ({spec.doc})")
             elif spec.key not in out and spec.default is not None and spec.kind not in ("object", "list"):
                 out[spec.key] = self.value(Scalar(str(spec.default), node.span, quoted=True), spec, where)
         return out
@@ -144,6 +161,9 @@ class _Builder:
                 _raise_if(check_language(raw.strip()))
                 return raw.strip()
             if kind == "path":
+                if not raw.strip():
+                    self.diags.error(node.span, f"'{where}' is empty", "write the file's path, e.g. photos/meeting.jpg")
+                    return None
                 return raw.strip()
         except ValueError as exc:
             self.diags.error(node.span, f"{where}: {exc}")
@@ -249,7 +269,7 @@ class _Builder:
         return Event(start, end, v.get("label") or default_label(start, end), v["title"], v.get("place"), v.get("url"), v["__span__"])
 
     def issue(self, root: Node, path: Path) -> Issue | None:
-        top = self.table(root, S.ISSUE, "the issue file")
+        top = self.table(root, S.ISSUE, ROOT)
         if top is None:
             return None
         n = top.get("newsletter") or {}
@@ -311,7 +331,11 @@ def _raise_if(problem: str | None) -> None:
 
 def build_issue(root: Node, path: Path, diags: Diagnostics, *, probe: Callable[[Path], Any] = probe_image) -> Issue | None:
     """Validate the tree against the format; every problem goes to `diags`. None when it cannot be built."""
-    return _Builder(path, diags, probe=probe).issue(root, path)
+    errors_before = len(diags.errors)
+    issue = _Builder(path, diags, probe=probe).issue(root, path)
+    if issue is None and len(diags.errors) == errors_before:  # never "no issue" without saying why
+        diags.error(root.span, "the issue file is incomplete", "it needs 'newsletter' (name, issue, date) and 'sections'")
+    return issue
 
 
 __all__ = ["build_issue", "Para"]

@@ -76,7 +76,8 @@ class Colour:
 
 
 _HEX = re.compile(r"#([0-9a-fA-F]{6})")
-_CMYK = re.compile(r"cmyk\(\s*([\d.]+)\s*%?\s*,\s*([\d.]+)\s*%?\s*,\s*([\d.]+)\s*%?\s*,\s*([\d.]+)\s*%?\s*\)", re.I)
+_NUM = r"\s*(\d+(?:\.\d*)?|\.\d+)\s*%?\s*"  # "1.2.3" is not a number: float() would fail with a Python message
+_CMYK = re.compile(rf"cmyk\({_NUM},{_NUM},{_NUM},{_NUM}\)", re.I)
 
 
 def parse_colour(text: str) -> Colour:
@@ -100,7 +101,10 @@ _EMAIL = re.compile(r"[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+")
 
 def check_url(url: str) -> str | None:
     """None when `url` may become a link in the PDF, else the reason it may not."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # "Invalid IPv6 URL" for an unclosed '[' and the like
+        return f"link '{url}' is not a valid address: {exc}"
     scheme = parts.scheme.lower()
     if not scheme:
         return f"link '{url}' has no scheme; write https://{url}"

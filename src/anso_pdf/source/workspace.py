@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,35 +31,53 @@ class ImageInfo:
 def resolve_asset(written: str, issue_dir: Path) -> Path:
     """issue-format.md: relative to the issue file's folder, else to its parent; never outside the parent."""
     text = written.strip()
+    if not text:
+        raise AssetError("the image path is empty", "write the file's path, e.g. photos/meeting.jpg")
+    if "\0" in text:
+        raise AssetError(f"'{written}' contains a NUL character", "write the file's path as plain text")
     if "://" in text or text.lower().startswith(("data:", "file:", "http:", "https:")):
         raise AssetError(f"'{written}' is a URL; photos must be files", "save the photo next to the issue file")
-    if text.startswith(("/", "~")) or (len(text) > 1 and text[1] == ":"):
+    if text.startswith(("/", "~", "\\")) or (len(text) > 1 and text[1] == ":"):
         raise AssetError(f"'{written}' is an absolute path", "write a path relative to the issue file")
+    # Absolute first: for `issue.yaml` the folder is Path("."), whose .parent is "." again.
+    issue_dir = Path(os.path.abspath(issue_dir))
     root = issue_dir.resolve().parent
-    for base in (issue_dir, issue_dir.parent):
+    outside = AssetError(
+        f"'{written}' leads outside {root.name or root}/", "keep photos inside the issue folder or beside it"
+    )
+    # Lexically first, so that `../../etc/passwd` is refused as leaving the folder whether or not it exists.
+    bases = [b for b in (issue_dir, issue_dir.parent) if Path(os.path.normpath(b / text)).is_relative_to(issue_dir.parent)]
+    if not bases:
+        raise outside
+    for base in bases:
         candidate = base / text
         if os.path.lexists(candidate):
-            real = candidate.resolve()
+            try:
+                real = candidate.resolve()
+            except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError for a symlink loop
+                raise AssetError(f"'{written}' is a symbolic link that leads nowhere", "point to the photo itself") from None
             if not real.is_relative_to(root):
-                raise AssetError(
-                    f"'{written}' leads outside {root.name or root}/", "keep photos inside the issue folder or beside it"
-                )
+                raise outside
             return real
-    raise AssetError(f"image file '{written}' not found", _similar_hint(text, issue_dir))
+    raise AssetError(f"image file '{written}' not found", _similar_hint(text, bases))
 
 
-def _similar_hint(text: str, issue_dir: Path) -> str:
+def _similar_hint(text: str, bases: list[Path]) -> str:
+    """Suggest a file in the folder the author wrote, with a close name (case mistakes are common)."""
     name = Path(text).name
     candidates: list[Path] = []
-    for base in (issue_dir, issue_dir.parent):
+    root = bases[0].resolve().parent
+    for base in bases:
         folder = (base / text).parent
-        if folder.is_dir() and folder.resolve().is_relative_to(issue_dir.resolve().parent):
-            candidates += [p for p in folder.iterdir() if p.is_file()]
+        try:
+            if folder.is_dir() and folder.resolve().is_relative_to(root):
+                candidates += [p for p in folder.iterdir() if p.is_file()]
+        except (OSError, RuntimeError):
+            continue
     close = difflib.get_close_matches(name.lower(), [p.name.lower() for p in candidates], n=1, cutoff=0.6)
     if close:
         match = next(p for p in candidates if p.name.lower() == close[0])
-        rel = os.path.relpath(match, issue_dir)
-        return f"a file with a similar name exists: {rel}"
+        return f"a file with a similar name exists: {(Path(text).parent / match.name).as_posix()}"
     return "paths are relative to the issue file's folder, or to its parent folder"
 
 
@@ -100,21 +119,34 @@ def probe_image(path: Path) -> ImageInfo:
         raise AssetError(f"'{path.name}' is a HEIC/AVIF photo", "export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible)")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Our own MAX_PIXELS check below decides; Pillow's warning starts at 89 megapixels.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as im:
                 w, h = im.size
                 fmt = im.format or "?"
                 if w * h > MAX_PIXELS:
-                    raise AssetError(f"'{path.name}' claims {w} x {h} pixels, more than {MAX_PIXELS // 1_000_000} megapixels", "export a smaller copy")
+                    raise AssetError(
+                        f"'{path.name}' claims {w} x {h} pixels, more than {MAX_PIXELS // 1_000_000} megapixels",
+                        "export a smaller copy",
+                    )
                 orientation = im.getexif().get(0x0112, 1)
                 if fmt == "JPEG":
                     im.draft("RGB", (max(1, w // 8), max(1, h // 8)))  # decode at 1/8 scale: finds truncation cheaply
                 im.load()
     except AssetError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError as exc:  # raised by Image.open itself, before we see the size
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(claimed.group(1)) // 1_000_000} megapixels" if claimed else "too many pixels"
+        raise AssetError(
+            f"'{path.name}' claims {size}, more than {MAX_PIXELS // 1_000_000} megapixels",
+            "a damaged file or a decompression bomb; export a smaller copy",
+        ) from None
+    except UnidentifiedImageError:
         raise AssetError(f"'{path.name}' is not a JPEG, PNG or WebP image", "open it in an image editor and export it as JPEG") from None
-    except (OSError, ValueError, SyntaxError) as exc:
+    except MemoryError:
+        raise AssetError(f"'{path.name}' is too large to open", "export a smaller copy") from None
+    except Exception as exc:  # Pillow's decoders raise OSError, ValueError, SyntaxError, struct.error, ...
         raise AssetError(f"'{path.name}' is damaged: {exc}", "export the photo again") from None
     if orientation in (5, 6, 7, 8):
         w, h = h, w

@@ -97,6 +97,11 @@ def parse_yaml(text: str, file: str) -> Node:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "YAML syntax error"
         context = f" ({exc.context})" if exc.context else ""
+        if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            context = f" ({exc.context} that starts at line {exc.context_mark.line + 1})" if exc.context else ""
+            if "end of stream" in problem:  # an unclosed quote or bracket: the end of the file says nothing
+                mark = exc.context_mark
+                context = f" ({exc.context}, which is never closed)" if exc.context else ""
         where = _span(file, mark) if mark else start
         raise IssueError([_err(where, f"{problem}{context}", _yaml_hint(problem))]) from None
     except yaml.YAMLError as exc:
@@ -112,8 +117,10 @@ def parse_yaml(text: str, file: str) -> Node:
 
 
 def _yaml_hint(problem: str) -> str | None:
-    if "tab" in problem:
+    if "tab" in problem or "'\\t'" in problem:
         return "indent with spaces, not tabs"
+    if "end of stream" in problem:
+        return "close the quote or bracket that starts here"
     if "mapping values are not allowed" in problem:
         return "a text containing ': ' must be quoted, or written as a block after `|`"
     if "found character" in problem and "cannot start any token" in problem:
