@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import random
 
-WORDS = (
-    "science cooperation members workshop research partners network region climate water energy health "
-    "training students experts forum alliance policy data ocean field project results meeting report "
-    "agriculture disaster risk reduction development innovation capacity building exchange program"
-).split()
+WORDS = ["science", "cooperation", "members", "workshop", "research", "partners", "network", "region", "climate", "water", "energy", "health", "training", "students", "experts", "forum", "alliance", "policy", "data", "ocean", "field", "project", "results", "meeting", "report", "agriculture", "disaster", "risk", "reduction", "development", "innovation", "capacity", "building", "exchange", "program"]
 
 
 def prose(words: int, seed: int) -> str:

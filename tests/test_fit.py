@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from tests.conftest import norm_words, pdf_pages_text
+from tests.issue_factory import four_sections, issue_yaml, prose
 from typer.testing import CliRunner
 
 from anso_pdf import pipeline
 from anso_pdf.cli import app
 from anso_pdf.diagnostics import IssueError
-from tests.conftest import norm_words, pdf_pages_text
-from tests.issue_factory import four_sections, issue_yaml, prose
 
 
 def _check(folder: Path, text: str):

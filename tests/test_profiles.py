@@ -23,7 +23,7 @@ def _boxes(page: pikepdf.Page) -> dict[str, list[float]]:
 def _colour_operators(pdf: pikepdf.Pdf) -> dict[str, int]:
     seen: dict[str, int] = {}
     for page in pdf.pages:
-        for operands, op in pikepdf.parse_content_stream(page):
+        for _operands, op in pikepdf.parse_content_stream(page):
             name = str(op)
             if name in ("rg", "RG", "k", "K", "g", "G", "sc", "scn", "SC", "SCN", "cs", "CS"):
                 seen[name] = seen.get(name, 0) + 1

@@ -7,9 +7,9 @@ import re
 
 import yaml
 from pypdf import PdfReader
+from tests.conftest import SAMPLE, joined, norm_words, pdf_pages_text
 
 from anso_pdf import pipeline
-from tests.conftest import SAMPLE, joined, norm_words, pdf_pages_text
 
 
 def _issue() -> dict:

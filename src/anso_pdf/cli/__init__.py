@@ -110,9 +110,8 @@ def render(
 
 
 def _render_many(issues: list[Path], profiles: list[str], output: Path | None, **options: bool) -> int:
-    from concurrent.futures import ProcessPoolExecutor
-
     import os
+    from concurrent.futures import ProcessPoolExecutor
 
     workers = max(1, min(len(issues), os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -279,9 +279,9 @@ class Paginator:
                 room = height - column.used - space
                 h = flowable.wrap(width, max(room, 0.0))[1]
                 if h <= room + EPS:
-                    if getattr(flowable, "keep_with_next", False):
-                        if len(queue) > 1 and not self._starts(queue[1], width, room - h) and column.placed:
-                            break
+                    stranded = len(queue) > 1 and not self._starts(queue[1], width, room - h)
+                    if getattr(flowable, "keep_with_next", False) and column.placed and stranded:
+                        break  # a heading never ends a column without two lines of its text
                     column.placed.append((flowable, h))
                     column.used += space + h
                     queue.pop(0)
