@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from anso_pdf.cli import ProfileChoice, _profiles, app, render_one, report
-from anso_pdf.cli.output import OutputError, write_atomically
+from anso_pdf.cli.output import OutputError, targets, write_all_atomically, write_atomically
 from anso_pdf.diagnostics import IssueError
 
 if TYPE_CHECKING:
@@ -244,32 +244,46 @@ def watch(
     wanted: set[Path] = set()
     seen: dict[Path, Stamp] = {}
 
+    last_good: list[str] = []
+
     def run() -> None:
         nonlocal wanted, seen
         wanted = watch_set(issue, wanted)
         seen = stamps(wanted)  # before rendering: a save during the render is noticed afterwards
-        report.say(f"[{time.strftime('%H:%M:%S')}] rendering {shown}")
+        clock = time.strftime("%H:%M:%S")
+        report.say(f"[{clock}] rendering {shown}")
         state["status"] = render_one(issue, profiles, output, many=False, strict=False, draft=False,
                                      use_cache=True, quiet=False, verbose=False)
         state["runs"] += 1
+        if state["status"] == 0:
+            last_good[:] = [clock]
+        elif last_good:
+            pdfs = ", ".join(str(p) for p in targets(issue, profiles, output, many=False).values())
+            report.say(f"kept {pdfs} from {last_good[0]}; fix the file and save again")
 
     def done() -> bool:
         return bool(max_runs) and state["runs"] >= max_runs
 
+    names: set[str] = set()
+
+    def relevant(_change: object, changed: str) -> bool:
+        return os.path.basename(changed) in names
+
     try:
         run()
+        report.say(f"watching {shown} and the photos it uses; Ctrl-C to stop")
         while not done():
             folders = sorted({p.parent for p in wanted if p.parent.is_dir()})
-            names = {p.name for p in wanted}
-            report.say(f"watching {shown} and {len(wanted) - 1} photo paths; Ctrl-C to stop")
-            if not folders:
+            names.clear()
+            names.update(p.name for p in wanted)
+            if not folders:  # the folder went away: look every second until it is back
                 time.sleep(1)
                 if stamps(wanted) != seen:
                     run()
                 continue
             for _changes in watchfiles.watch(
                 *folders,
-                watch_filter=lambda _change, changed: os.path.basename(changed) in names,
+                watch_filter=relevant,
                 recursive=False,
                 rust_timeout=1000,
                 yield_on_timeout=True,  # also compare stamps every second: a save made before the watch began
@@ -280,7 +294,7 @@ def watch(
                 run()
                 if done() or sorted({p.parent for p in wanted if p.parent.is_dir()}) != before:
                     break
-                names = {p.name for p in wanted}
+                names.update(p.name for p in wanted)
     except KeyboardInterrupt:
         report.say(f"stopped watching {shown}")
         raise typer.Exit(0) from None
@@ -365,8 +379,7 @@ def preview(
         encoded = {path: png_bytes(image) for path, image in files.items()}
     report.show(built.warnings, shown)
     try:
-        for path, data in encoded.items():
-            write_atomically(path, data)
+        write_all_atomically(encoded)  # all or none: no mix of old and new pages
     except OutputError as exc:
         raise _fail(f"{exc.path}: error: cannot write the preview: {exc.reason}") from None
     first, *_, last = encoded

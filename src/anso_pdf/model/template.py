@@ -108,13 +108,14 @@ SHORT_PLACEHOLDER = "Replace this placeholder with the text of this part of the 
 
 FILLER_NOTE = "# the Latin filler text below only shows how a full page looks: delete it"
 
-_LOREM = (
+_LOREM_TEXT = (
     "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et "
     "dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip ex ea "
     "commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum fugiat nulla pariatur "
     "excepteur sint occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim id est "
     "laborum integer vitae justo eget magna fermentum iaculis eu non diam phasellus vestibulum"
-).split()
+)
+_LOREM = _LOREM_TEXT.split()
 
 
 def filler(paragraphs: int, seed: int) -> list[str]:
