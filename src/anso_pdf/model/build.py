@@ -57,6 +57,7 @@ class _Builder:
         self.probe = probe
         self.text_spans: list[tuple[str, Span]] = []
         self._images: dict[Path, Any] = {}
+        self._page_spans: dict[str, Span] = {}  # section key -> where its `page:` value is written
 
     # --- generic table reading -----------------------------------------------------------------
 
@@ -244,6 +245,8 @@ class _Builder:
             photos = tuple(p for p in (self.image(ph, allow_wide=False) for ph in g["photos"]) if p)
             gallery = Gallery(g.get("title", "Photo Gallery"), photos, g["__span__"])
         page, continues = v.get("page"), v.get("continues_on")
+        if page:
+            self._page_spans[f"s{index + 1}"] = v["__span__page"]
         if page and continues and continues <= page:
             self.diags.error(v["__span__continues_on"], f"continues_on {continues} must be a later page than page {page}")
         return Section(
@@ -311,7 +314,7 @@ class _Builder:
             if s is None or s.page is None:
                 continue
             if s.page < last:
-                self.diags.error(s.span, f"section '{s.title}' is pinned to page {s.page}, before an earlier section's page {last}", "sections are in reading order; pinned pages must not go backwards")
+                self.diags.error(self._page_spans.get(s.key, s.span), f"section '{s.title}' is pinned to page {s.page}, before an earlier section's page {last}", "sections are in reading order; pinned pages must not go backwards")
             last = max(last, s.page)
 
 

@@ -59,6 +59,8 @@ def resolve_asset(written: str, issue_dir: Path) -> Path:
             if not real.is_relative_to(root):
                 raise outside
             return real
+    if any(os.path.lexists(b / text) for b in (issue_dir, issue_dir.parent) if b not in bases):
+        raise outside  # e.g. photos/../../x.jpg: found, but only by leaving the parent folder
     raise AssetError(f"image file '{written}' not found", _similar_hint(text, bases))
 
 
