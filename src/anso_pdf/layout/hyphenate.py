@@ -1,5 +1,5 @@
 """Turn a BCP 47 language into a hyphenator ReportLab can call: pyphen, two letters before a break and three
-after, never in acronyms, words with digits or capitalised abbreviations."""
+after, never in acronyms, words with digits, capitalised abbreviations or hyphenated compounds."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ def _make(language: str) -> Hyphenator:
 
     def hyphenate(word: str) -> Iterator[tuple[str, str]]:
         letters = [c for c in word if c.isalpha()]
+        if "-" in word or "\u2010" in word:  # compounds keep their hyphen inside the line ("co-hosted")
+            return iter(())
         if len(letters) < 6 or sum(c.isupper() for c in letters) > 1 or any(c.isdigit() for c in word):
             return iter(())
         return dictionary.iterate(word)

@@ -287,6 +287,10 @@ class Paginator:
                     queue.pop(0)
                     continue
                 parts = flowable.split(width, room) if room > 0 and not getattr(flowable, "keep_with_next", False) else []
+                if len(parts) >= 2 and _ends_hyphenated(parts[0], width, room):
+                    # no hyphen at the foot of a column: break one line earlier when the paragraph allows it
+                    earlier = flowable.split(width, room - self.L)
+                    parts = earlier if len(earlier) >= 2 else parts
                 if len(parts) >= 2:
                     ident = getattr(flowable, "anso_id", "")
                     for part in parts:
@@ -313,6 +317,19 @@ class Paginator:
             return False
         parts = flowable.split(width, room - space)
         return len(parts) >= 2
+
+
+def _ends_hyphenated(part: Any, width: float, room: float) -> bool:
+    part.wrap(width, room)
+    lines = getattr(getattr(part, "blPara", None), "lines", None)
+    if not lines:
+        return False
+    last = lines[-1]
+    words = last[1] if isinstance(last, tuple) else getattr(last, "words", [])
+    if not words:
+        return False
+    text = words[-1] if isinstance(words[-1], str) else getattr(words[-1], "text", "")
+    return str(text).endswith("-")
 
 
 NARROW = mm(62)  # justified text in narrower columns is loose: set it ragged-right (docs/typography.md)

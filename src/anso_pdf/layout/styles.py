@@ -64,7 +64,7 @@ class Styles:
         self.palette = palette
         base = ParagraphStyle(
             "base", fontName=SERIF, fontSize=size, leading=lead, textColor=ink.text, alignment=TA_JUSTIFY,
-            hyphenationLang=hyph, embeddedHyphenation=2, uriWasteReduce=0, splitLongWords=1,
+            hyphenationLang=hyph, embeddedHyphenation=0, uriWasteReduce=0, splitLongWords=1,
             allowWidows=0, allowOrphans=0, bulletFontName=SERIF,
         )
         self.body = ParagraphStyle("body", parent=base, firstLineIndent=size * 1.1)
