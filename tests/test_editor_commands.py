@@ -200,7 +200,7 @@ def schema() -> dict:
     assert result.exit_code == 0
     assert result.stdout == text, "docs/issue-format.schema.json is stale: run python scripts/gen_reference.py"
     loaded = json.loads(text)
-    jsonschema.Draft202012Validator.check_schema(loaded)
+    jsonschema.validators.validator_for(loaded).check_schema(loaded)
     return loaded
 
 
@@ -210,7 +210,7 @@ def sample() -> dict:
 
 
 def errors(schema: dict, data: object) -> list[str]:
-    return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
+    return [e.message for e in jsonschema.validators.validator_for(schema)(schema).iter_errors(data)]
 
 
 def test_schema_accepts_the_sample(schema: dict, sample: dict) -> None:

@@ -252,11 +252,15 @@ def watch(
         seen = stamps(wanted)  # before rendering: a save during the render is noticed afterwards
         clock = time.strftime("%H:%M:%S")
         report.say(f"[{clock}] rendering {shown}")
+        quiet = state["runs"] > 0  # the fitting notes once; after that only what changed: problems, and the PDF
         state["status"] = render_one(issue, profiles, output, many=False, strict=False, draft=False,
-                                     use_cache=True, quiet=False, verbose=False)
+                                     use_cache=True, quiet=quiet, verbose=False)
         state["runs"] += 1
         if state["status"] == 0:
             last_good[:] = [clock]
+            if quiet:
+                for path in targets(issue, profiles, output, many=False).values():
+                    report.say(f"wrote {path}")
         elif last_good:
             pdfs = ", ".join(str(p) for p in targets(issue, profiles, output, many=False).values())
             report.say(f"kept {pdfs} from {last_good[0]}; fix the file and save again")
