@@ -254,15 +254,17 @@ class Paginator:
         if rest or n == 1:
             return columns, rest
         lo, hi = 1, int(avail / self.L + EPS)
-        best = columns
+        best_height = avail
         while lo <= hi:
             mid = (lo + hi) // 2
-            trial, trial_rest = self.fill(run, width, [mid * self.L] * n)
+            _, trial_rest = self.fill(run, width, [mid * self.L] * n)
             if trial_rest:
                 lo = mid + 1
             else:
-                best, hi = trial, mid - 1
-        final, _ = self.fill(run, width, [max(c.used for c in best) + EPS] * n)
+                best_height, hi = mid * self.L, mid - 1
+        final, rest = self.fill(run, width, [best_height] * n)  # again, so the placed objects are wrapped as drawn
+        if rest:
+            return self.fill(run, width, [avail] * n)
         return final, []
 
     def fill(self, run: list[Any], width: float, heights: list[float]) -> tuple[list[Column], list[Any]]:
