@@ -69,7 +69,7 @@ def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cach
           draft: bool = False) -> Built:
     """Render the issue in each named profile."""
     from anso_pdf.render.finish import finish
-    from anso_pdf.render.images import ImageProblem, prepare_all
+    from anso_pdf.render.images import ImageProblem, prepare_profiles
     from anso_pdf.render.paint import paint
     from anso_pdf.render.profiles import PROFILES
 
@@ -80,14 +80,16 @@ def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cach
     built = Built(notes=list(laid_out.fit_notes))
     uses = laid_out.photo_uses()
     with tempfile.TemporaryDirectory(prefix="anso-pdf-") as scratch:
+        try:  # every profile at once: each photo is read, hashed and decoded once for all of them (issue #6)
+            prepared = prepare_profiles(uses, [PROFILES[name] for name in profiles], use_cache=use_cache,
+                                        scratch=Path(scratch))
+        except ImageProblem as exc:
+            diags.error(None, str(exc), "export the photo again as JPEG")
+            diags.raise_if_errors()
+            raise
         for name in profiles:
             profile = PROFILES[name]
-            try:
-                photos = prepare_all(uses, profile, use_cache=use_cache, scratch=Path(scratch))
-            except ImageProblem as exc:
-                diags.error(None, str(exc), "export the photo again as JPEG")
-                diags.raise_if_errors()
-                raise
+            photos = prepared[name]
             resolution_warnings(photos, profile, diags)
             pdf = finish(paint(laid_out, profile, photos, meta=meta, draft=draft), profile, meta)
             if profile.size_warning and len(pdf) > profile.size_warning:

@@ -1,5 +1,12 @@
-"""Turn each photo as placed into a prepared JPEG for a profile: decoded once at reduced size, cropped,
-resampled to the profile's ppi (never up), converted through ICC profiles, stripped of metadata, cached."""
+"""Turn each photo as placed into a prepared JPEG per profile: read and hashed once, decoded once at reduced size
+for every profile, cropped, resampled to each profile's ppi (never up), converted through ICC profiles, stripped
+of metadata, cached (issue #6).
+
+The cache key covers the photo's bytes (the very bytes that are decoded), its placed size and crop, every profile
+parameter that changes pixels, the output ICC profile, this pipeline's version and Pillow's. An entry is served
+only when its bytes match the hash recorded beside it; anything else is prepared again and rewritten. Writes are
+atomic (temporary file and rename), so concurrent runs sharing one cache directory never see a partial entry.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import json
 import math
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -16,11 +24,18 @@ from pathlib import Path
 
 from anso_pdf import __version__
 from anso_pdf.layout.document import PhotoUse
-from anso_pdf.render.profiles import OUTPUT_INTENT, Profile
+from anso_pdf.render.profiles import OUTPUT_INTENT, PROFILES, Profile
 from anso_pdf.resources import icc_path
 from anso_pdf.source.workspace import IMAGE_FORMATS, AssetError, open_image_file
 
-PIPELINE_VERSION = f"{__version__}-img3"
+PIPELINE_VERSION = f"{__version__}-img4"
+# Every profile starts from one decode per photo, made at the resolution the sharpest profile needs: so a photo is
+# decoded once for email and press, and the email JPEG is the same whichever profiles a run asks for.
+DECODE_PPI = max(p.ppi for p in PROFILES.values())
+# Profiles below DECODE_PPI first shrink that shared decode by whole factors (a cheap box reduction, as JPEG draft
+# decoding at their own scale did), leaving Lanczos at least this ratio; PSNR against fair resampling stays > 50 dB.
+REDUCING_GAP = 1.5
+MAX_WORKERS = 4  # photos prepared at once; each holds one photo's file and its reduced decode
 
 
 @dataclass(frozen=True)
@@ -46,42 +61,54 @@ def _icc_bytes(name: str) -> bytes:
 
 
 @cache
-def _digest(path: Path, size: int, mtime_ns: int) -> str:
-    """The content hash of a photo (memoised per file state within one process)."""
-    return hashlib.sha256(open_image_file(path)).hexdigest()
+def _pillow_version() -> str:
+    import PIL
+
+    return PIL.__version__
 
 
-def _key(use: PhotoUse, profile: Profile) -> tuple[str, dict]:
-    st = use.image.path.stat()
+def _key(content: str, use: PhotoUse, profile: Profile) -> str:
     params = {
-        "content": _digest(use.image.path, st.st_size, st.st_mtime_ns),
+        "content": content,
         "w": round(use.width, 2), "h": round(use.height, 2),
         "crop": [round(v, 5) for v in (use.crop.left, use.crop.bottom, use.crop.right, use.crop.top)],
-        "ppi": profile.ppi, "cmyk": profile.cmyk, "q": profile.jpeg_quality,
+        "ppi": profile.ppi, "decode_ppi": DECODE_PPI, "gap": REDUCING_GAP, "cmyk": profile.cmyk, "q": profile.jpeg_quality,
+        "progressive": not profile.cmyk,
         "icc": hashlib.sha256(_icc_bytes(OUTPUT_INTENT["icc"])).hexdigest()[:16] if profile.cmyk else "srgb",
-        "version": PIPELINE_VERSION,
+        "version": PIPELINE_VERSION, "pillow": _pillow_version(),
     }
-    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest(), params
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
 
 
-def prepare(use: PhotoUse, profile: Profile, *, use_cache: bool, scratch: Path) -> Prepared:
-    key, _ = _key(use, profile)
-    folder = cache_dir() / key[:2] if use_cache else scratch
-    target = folder / f"{key}.jpg"
-    meta = folder / f"{key}.json"
-    if use_cache and target.exists() and meta.exists():
-        try:
-            info = json.loads(meta.read_text())
-            data = target.read_bytes()
-            if len(data) == info["bytes"] and data[:2] == b"\xff\xd8" and data.rstrip(b"\0")[-2:] == b"\xff\xd9":
-                return Prepared(target, tuple(info["pixels"]), info["ppi"], True)  # type: ignore[arg-type]
-        except (OSError, ValueError, KeyError):
-            pass
-    data, pixels, ppi = _convert(use, profile)
+# --------------------------------------------------------------------------------------------- the cache
+
+
+def _lookup(folder: Path, key: str) -> Prepared | None:
+    """A cached JPEG whose bytes are exactly those recorded beside it, or None."""
+    target, meta = folder / f"{key}.jpg", folder / f"{key}.json"
+    try:
+        info = json.loads(meta.read_text())
+        data = target.read_bytes()
+        if (
+            len(data) == info["bytes"]
+            and hashlib.sha256(data).hexdigest() == info["sha256"]
+            and data[:2] == b"\xff\xd8"
+            and data[-2:] == b"\xff\xd9"
+        ):
+            return Prepared(target, (int(info["pixels"][0]), int(info["pixels"][1])), float(info["ppi"]), True)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        pass
+    return None
+
+
+def _store(folder: Path, key: str, data: bytes, pixels: tuple[int, int], ppi: float) -> Path:
+    """Write the JPEG, then its record; return the JPEG's path."""
     folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{key}.jpg"
     _write_atomically(target, data)
-    _write_atomically(meta, json.dumps({"bytes": len(data), "pixels": pixels, "ppi": ppi}).encode())
-    return Prepared(target, pixels, ppi, False)
+    record = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "pixels": list(pixels), "ppi": ppi}
+    _write_atomically(folder / f"{key}.json", json.dumps(record).encode())
+    return target
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -96,38 +123,158 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _convert(use: PhotoUse, profile: Profile) -> tuple[bytes, tuple[int, int], float]:
-    from PIL import Image, ImageCms, ImageOps
+# --------------------------------------------------------------------------------------------- preparing
 
-    raw = open_image_file(use.image.path)
+
+def prepare_profiles(uses: list[PhotoUse], profiles: list[Profile], *, use_cache: bool,
+                     scratch: Path) -> dict[str, dict[PhotoUse, Prepared]]:
+    """Prepare every distinct photo use for every profile: profile name -> use -> prepared JPEG.
+
+    One task per photo file, largest file first, on a few threads (Pillow and hashlib release the GIL while
+    decoding, resampling, converting, encoding and hashing). A task reads the file once, hashes those bytes, serves
+    what the cache has, and decodes once for everything it lacks.
+    """
+    by_file: dict[Path, list[PhotoUse]] = {}
+    for use in dict.fromkeys(uses):
+        by_file.setdefault(use.image.path, []).append(use)
+    tasks = sorted(by_file.values(), key=lambda group: -_file_size(group[0].image.path))
+
+    def run(group: list[PhotoUse]) -> dict[tuple[PhotoUse, str], Prepared]:
+        return _prepare_file(group, profiles, use_cache=use_cache, scratch=scratch)
+
+    workers = max(1, min(len(tasks), os.cpu_count() or 1, MAX_WORKERS))
+    if workers == 1:
+        results = [run(group) for group in tasks]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="anso-photo") as pool:
+            results = list(pool.map(run, tasks))
+    out: dict[str, dict[PhotoUse, Prepared]] = {p.name: {} for p in profiles}
+    for result in results:
+        for (use, name), prepared in result.items():
+            out[name][use] = prepared
+    # the order of the uses as laid out, as before
+    return {name: {u: got[u] for u in dict.fromkeys(uses)} for name, got in out.items()}
+
+
+def prepare_all(uses: list[PhotoUse], profile: Profile, *, use_cache: bool, scratch: Path) -> dict[PhotoUse, Prepared]:
+    """Prepare every distinct photo use for one profile."""
+    return prepare_profiles(uses, [profile], use_cache=use_cache, scratch=scratch)[profile.name]
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _prepare_file(group: list[PhotoUse], profiles: list[Profile], *, use_cache: bool,
+                  scratch: Path) -> dict[tuple[PhotoUse, str], Prepared]:
+    """Every use of one photo file in every profile."""
+    first = group[0].image
+    try:
+        raw = open_image_file(first.path)
+    except AssetError as exc:
+        raise ImageProblem(f"'{first.written}' could not be read: {exc.message}") from None
+    content = hashlib.sha256(raw).hexdigest()
+    done: dict[tuple[PhotoUse, str], Prepared] = {}
+    missing: dict[tuple[int, int], list[tuple[PhotoUse, Profile, str]]] = {}  # by decode size
+    for use in group:
+        for profile in profiles:
+            key = _key(content, use, profile)
+            hit = _lookup(cache_dir() / key[:2], key) if use_cache else None
+            if hit is not None:
+                done[use, profile.name] = hit
+            else:
+                missing.setdefault(_decode_size(use), []).append((use, profile, key))
+    for size, jobs in missing.items():
+        source = _decode(raw, jobs[0][0], size)
+        for use, profile, key in jobs:
+            data, pixels, ppi = _render(source, use, profile)
+            path = _keep(data, pixels, ppi, key, use_cache=use_cache, scratch=scratch)
+            done[use, profile.name] = Prepared(path, pixels, ppi, False)
+        del source
+    return done
+
+
+def _keep(data: bytes, pixels: tuple[int, int], ppi: float, key: str, *, use_cache: bool, scratch: Path) -> Path:
+    """Into the cache; into the run's scratch folder with --no-cache or when the cache cannot be written."""
+    if use_cache:
+        try:
+            return _store(cache_dir() / key[:2], key, data, pixels, ppi)
+        except OSError:
+            pass
+    target = scratch / f"{key}.jpg"
+    _write_atomically(target, data)
+    return target
+
+
+def _crop_pixels(use: PhotoUse) -> tuple[float, float]:
+    full_w, full_h = use.image.pixel_size
+    return full_w * (use.crop.right - use.crop.left), full_h * (use.crop.top - use.crop.bottom)
+
+
+def _decode_size(use: PhotoUse) -> tuple[int, int]:
+    """The smallest whole-photo size (as displayed) that still gives the sharpest profile its pixels."""
+    full_w, full_h = use.image.pixel_size
+    crop_w, _ = _crop_pixels(use)
+    scale = min(1.0, use.width / 72 * DECODE_PPI / crop_w)
+    return math.ceil(full_w * scale), math.ceil(full_h * scale)
+
+
+@dataclass
+class _Source:
+    """A photo decoded (at reduced size where JPEG allows), upright and without transparency."""
+
+    image: object  # PIL.Image.Image
+    icc: bytes | None
+    written: str
+
+
+def _decode(raw: bytes, use: PhotoUse, need: tuple[int, int]) -> _Source:
+    from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401 (no Image.init())
+
     try:
         im = Image.open(io.BytesIO(raw), formats=IMAGE_FORMATS)
-        full_w, full_h = use.image.pixel_size
-        crop = use.crop
-        crop_w = full_w * (crop.right - crop.left)
-        crop_h = full_h * (crop.top - crop.bottom)
-        want_w = use.width / 72 * profile.ppi
-        scale = min(1.0, want_w / crop_w)
         if im.format == "JPEG":
-            swap = im.size != (full_w, full_h)
-            need = (math.ceil(full_w * scale), math.ceil(full_h * scale))
+            swap = im.size != use.image.pixel_size
             im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else "RGB", need[::-1] if swap else need)
-        source_icc = im.info.get("icc_profile")
-        im = ImageOps.exif_transpose(im)
+        icc = im.info.get("icc_profile")
+        if im.getexif().get(0x0112, 1) not in (0, 1):
+            im = ImageOps.exif_transpose(im)
         im = _flatten(im)
-        w, h = im.size
-        box = (crop.left * w, (1 - crop.top) * h, crop.right * w, (1 - crop.bottom) * h)
-        out_w = max(1, round(min(want_w, crop_w)))
-        out_h = max(1, round(out_w * (box[3] - box[1]) / (box[2] - box[0])))
-        im = im.resize((out_w, out_h), Image.Resampling.LANCZOS, box=box, reducing_gap=None)
-        im = _to_profile(im, source_icc, profile, ImageCms)
+        im.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ImageProblem(f"'{use.image.written}' could not be decoded: {exc}") from None
+    return _Source(im, icc, use.image.written)
+
+
+def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tuple[int, int], float]:
+    """Crop and resample one use for one profile, convert its colours, encode it without any metadata."""
+    from PIL import Image, ImageCms
+
+    im = source.image
+    crop = use.crop
+    crop_w, _ = _crop_pixels(use)
+    want_w = use.width / 72 * profile.ppi
+    w, h = im.size  # type: ignore[attr-defined]
+    box = (crop.left * w, (1 - crop.top) * h, crop.right * w, (1 - crop.bottom) * h)
+    out_w = max(1, round(min(want_w, crop_w)))
+    out_h = max(1, round(out_w * (box[3] - box[1]) / (box[2] - box[0])))
+    try:
+        gap = None if profile.ppi >= DECODE_PPI else REDUCING_GAP
+        out = im.resize((out_w, out_h), Image.Resampling.LANCZOS, box=box, reducing_gap=gap)  # type: ignore[attr-defined]
+        transform = _transform(source.icc, out.mode, profile.cmyk)
+        if transform is not None:
+            out = ImageCms.applyTransform(out, transform)
+    except (OSError, ValueError) as exc:
+        raise ImageProblem(f"'{source.written}' could not be converted: {exc}") from None
+    out.info = {}  # nothing of the original travels: no EXIF, GPS, serial numbers, comments, XMP
     buf = io.BytesIO()
-    save = {"quality": profile.jpeg_quality, "optimize": True}
+    save: dict[str, object] = {"quality": profile.jpeg_quality, "optimize": True}
     if not profile.cmyk:
         save["progressive"] = True
-    im.save(buf, "JPEG", **save)
+    out.save(buf, "JPEG", **save)
     ppi = out_w / (use.width / 72)
     return buf.getvalue(), (out_w, out_h), round(ppi, 1)
 
@@ -145,35 +292,44 @@ def _flatten(im):  # type: ignore[no-untyped-def]
     return im
 
 
-def _to_profile(im, source_icc, profile: Profile, ImageCms):  # type: ignore[no-untyped-def]
-    srgb = ImageCms.getOpenProfile(str(icc_path("sRGB.icc")))
-    src = srgb
-    if source_icc:
-        try:
-            src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc))
-        except (OSError, ValueError, TypeError):
-            src = srgb
-    if im.mode == "CMYK" and not source_icc:
-        src = ImageCms.getOpenProfile(str(icc_path(OUTPUT_INTENT["icc"])))
-    if profile.cmyk:
-        dest = ImageCms.getOpenProfile(str(icc_path(OUTPUT_INTENT["icc"])))
-        out_mode = "CMYK"
-    else:
-        dest = srgb
-        out_mode = "RGB"
-    transform = ImageCms.buildTransform(src, dest, im.mode, out_mode, renderingIntent=ImageCms.Intent.PERCEPTUAL)
-    return ImageCms.applyTransform(im, transform)
+_TRANSFORMS: dict[tuple[str, str, bool], object] = {}
+_TRANSFORMS_LOCK = threading.Lock()
 
 
-def prepare_all(uses: list[PhotoUse], profile: Profile, *, use_cache: bool, scratch: Path) -> dict[PhotoUse, Prepared]:
-    """Prepare every distinct photo use, in parallel (Pillow releases the GIL while decoding and resampling)."""
-    distinct = list(dict.fromkeys(uses))
-    workers = max(1, min(len(distinct), os.cpu_count() or 1, 4))
-    if workers == 1:
-        return {u: prepare(u, profile, use_cache=use_cache, scratch=scratch) for u in distinct}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda u: prepare(u, profile, use_cache=use_cache, scratch=scratch), distinct))
-    return dict(zip(distinct, results, strict=True))
+def _transform(source_icc: bytes | None, mode: str, cmyk: bool):  # type: ignore[no-untyped-def]
+    """The colour transform from the photo's profile to the profile's output space, built once per process for
+    each source profile; None when source and destination are the same profile (an sRGB photo for email).
+
+    A photo without a profile is sRGB (or, in CMYK, the output condition); one whose profile cannot be read, too.
+    LittleCMS transforms are safe to apply from several threads at once."""
+    from PIL import ImageCms
+
+    out_mode = "CMYK" if cmyk else "RGB"
+    default = OUTPUT_INTENT["icc"] if mode == "CMYK" else "sRGB.icc"
+    digest = hashlib.sha256(source_icc).hexdigest() if source_icc else default
+    key = (digest, mode, cmyk)
+    with _TRANSFORMS_LOCK:
+        if key in _TRANSFORMS:
+            return _TRANSFORMS[key]
+        dest_bytes = _icc_bytes(OUTPUT_INTENT["icc"] if cmyk else "sRGB.icc")
+        src = None
+        if source_icc and source_icc != dest_bytes:
+            try:
+                src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc))
+                if src.profile.xcolor_space.strip() != mode:  # e.g. a grey profile on a photo made RGB
+                    src = None
+            except (OSError, ValueError, TypeError, AttributeError):
+                src = None
+        if src is None:
+            src_bytes = source_icc if source_icc == dest_bytes else _icc_bytes(default)
+            if src_bytes == dest_bytes and mode == out_mode:
+                _TRANSFORMS[key] = None
+                return None
+            src = ImageCms.ImageCmsProfile(io.BytesIO(src_bytes))
+        dest = ImageCms.ImageCmsProfile(io.BytesIO(dest_bytes))
+        transform = ImageCms.buildTransform(src, dest, mode, out_mode, renderingIntent=ImageCms.Intent.PERCEPTUAL)
+        _TRANSFORMS[key] = transform
+        return transform
 
 
-__all__ = ["AssetError", "ImageProblem", "Prepared", "prepare_all"]
+__all__ = ["AssetError", "ImageProblem", "Prepared", "prepare_all", "prepare_profiles"]
