@@ -54,6 +54,9 @@ class Block(Flowable):
     def photo_uses(self) -> list[PhotoUse]:
         return []
 
+    def draw(self) -> None:
+        """An empty cell (the rest of a row that is not full) draws nothing."""
+
     def draw_para(self, para: Any, x: float, y_top: float, width: float) -> float:
         """Draw a paragraph with its top at y_top; return its height."""
         _, h = para.wrap(width, 10_000)
