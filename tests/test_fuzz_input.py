@@ -54,7 +54,7 @@ SAFE_BLOCK = st.lists(SAFE_TEXT, min_size=1, max_size=4).map("\n\n".join)
 
 
 def base_issue() -> dict[str, Any]:
-    """A valid issue using every text field once (two events: a part-filled row is a known layout bug)."""
+    """A valid issue using every text field once; three events and one gallery photo leave rows part-filled."""
     return {
         "format": 1,
         "newsletter": {"name": "N", "tagline": "T", "issue": "I", "date": "D", "language": "en"},
@@ -74,7 +74,9 @@ def base_issue() -> dict[str, Any]:
                     {"date": "2019-09-04", "end": "2019-09-06", "label": "L", "title": "E1", "place": "P",
                      "url": "https://example.org"},
                     {"date": "2019-10", "title": "E2"},
+                    {"date": "2019-11-30", "title": "E3", "label": "Late Nov."},
                 ]},
+                "gallery": {"title": "Photos", "photos": [{"file": "photos/Coffee.jpg", "caption": "G"}]},
             },
         ],
         "style": {"page_size": "A4", "columns": 2, "colors": {"primary": "#17468C", "accent": "cmyk(0, 50, 100, 0)"}},
@@ -92,7 +94,8 @@ TEXT_FIELDS = [  # (path, markup?) for every free-text value of base_issue()
     (("sections", 0, "articles", 0, "title"), False), (("sections", 0, "articles", 0, "body"), True),
     (("sections", 1, "title"), False), (("sections", 1, "events", "title"), False),
     (("sections", 1, "events", "items", 0, "label"), False), (("sections", 1, "events", "items", 0, "title"), False),
-    (("sections", 1, "events", "items", 0, "place"), False),
+    (("sections", 1, "events", "items", 0, "place"), False), (("sections", 1, "gallery", "title"), False),
+    (("sections", 1, "gallery", "photos", 0, "caption"), False),
 ]
 
 

@@ -137,11 +137,53 @@ def test_a_row_that_is_not_full_renders(tmp_path: Path, what: str) -> None:
     path = issue_dir / "row.yaml"
     path.write_text(MINIMAL + body)
     pipeline.check(path)
-    try:
-        built = pipeline.build(path, ["email"], use_cache=False)
-    except AttributeError as exc:
-        if "'Block' object has no attribute 'draw'" not in str(exc):
-            raise
-        pytest.xfail("layout/story.py pads a part-filled row with F.Block(), which has no draw(); "
-                     "layout/flowables.py Block needs `def draw(self) -> None: pass`")
+    built = pipeline.build(path, ["email"], use_cache=False)  # was AttributeError: 'Block' has no draw (88a4705)
     assert built.pdfs["email"].startswith(b"%PDF")
+
+
+def test_read_issue_bytes_refuses_what_would_hang_or_fill_memory(tmp_path: Path) -> None:
+    from anso_pdf.source.workspace import MAX_ISSUE_BYTES, read_issue_bytes
+
+    (tmp_path / "ok.yaml").write_bytes(b"a: b\n")
+    assert read_issue_bytes(tmp_path / "ok.yaml") == b"a: b\n"
+    os.mkfifo(tmp_path / "fifo.yaml")
+    with pytest.raises(AssetError, match="not a regular file"):
+        read_issue_bytes(tmp_path / "fifo.yaml")  # opened without blocking, so no writer is needed
+    with pytest.raises(AssetError, match="not a regular file"):
+        read_issue_bytes(Path("/dev/zero"))
+    with pytest.raises(AssetError, match="is a folder"):
+        read_issue_bytes(tmp_path)
+    (tmp_path / "big.yaml").write_bytes(b"#" * (MAX_ISSUE_BYTES + 1))
+    with pytest.raises(AssetError, match="larger than"):
+        read_issue_bytes(tmp_path / "big.yaml")
+    with pytest.raises(FileNotFoundError):
+        read_issue_bytes(tmp_path / "missing.yaml")
+
+
+def test_a_fifo_as_the_issue_file_does_not_hang(tmp_path: Path) -> None:
+    """pipeline.read_text uses Path.read_bytes(): on a FIFO it waits for a writer forever (and on /dev/zero
+    it reads until memory runs out). Run in a thread; if it blocks, release it by opening the FIFO for writing."""
+    import threading
+
+    fifo = tmp_path / "issue.yaml"
+    os.mkfifo(fifo)
+    outcome: list[BaseException | str] = []
+
+    def read() -> None:
+        try:
+            pipeline.read_text(fifo, "issue.yaml")
+            outcome.append("read")
+        except BaseException as exc:  # noqa: BLE001 - any outcome is recorded
+            outcome.append(exc)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    thread.join(timeout=2)
+    blocked = thread.is_alive()
+    if blocked:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # a writer that closes at once: the reader sees EOF
+        thread.join(timeout=5)
+        pytest.xfail("pipeline.read_text blocks on a FIFO: it should read through "
+                     "source.workspace.read_issue_bytes and report AssetError at 1:1")
+    assert outcome and isinstance(outcome[0], IssueError), outcome
+    assert "not a regular file" in str(outcome[0])

@@ -108,6 +108,32 @@ def open_image_file(path: Path) -> bytes:
         os.close(fd)
 
 
+MAX_ISSUE_BYTES = 1_000_000  # the same limit as source.yaml_tree.MAX_BYTES
+
+
+def read_issue_bytes(path: Path) -> bytes:
+    """Read an issue file the way photos are read: a FIFO would block forever, /dev/zero would fill memory.
+
+    Raises OSError (the caller reports its strerror) or AssetError (not a regular file, or too large).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise AssetError(f"'{path}' is a folder", "name the issue file, e.g. issues/2019-06.yaml")
+        if not stat.S_ISREG(info.st_mode):
+            raise AssetError(f"'{path}' is not a regular file", "name the issue file itself")
+        chunks, size = [], 0
+        while size <= MAX_ISSUE_BYTES and (chunk := os.read(fd, 1 << 16)):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_ISSUE_BYTES:
+            raise AssetError(f"the file is larger than {MAX_ISSUE_BYTES // 1000} kB; an issue file is a few kB")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def probe_image(path: Path) -> ImageInfo:
     """Open the file's header with Pillow, check format and pixel count; decode nothing large."""
     import io
