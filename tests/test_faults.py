@@ -278,3 +278,22 @@ def test_sigterm_during_layout(workspace: Path, earlier_pdfs: dict[str, bytes]) 
     assert "Traceback" not in err
     assert_earlier_intact(workspace, earlier_pdfs)
     assert_no_temporary_files(workspace)
+
+
+# --- a hostile environment: ReportLab settings from RL_* variables and reportlab_settings.py --------------
+
+def test_reportlab_settings_from_the_environment_change_nothing(workspace: Path) -> None:
+    """RL_* variables and a reportlab_settings.py on the path can loosen rl_config (colour evaluation,
+    trusted hosts, ASCII85, invariant output). layout/settings.py pins them: the PDFs must be the same bytes."""
+    settings = workspace / "settings"
+    settings.mkdir()
+    (settings / "reportlab_settings.py").write_text("invariant = 0\nuseA85 = 1\ntrustedHosts = ['*']\n")
+    plain = run_cli(workspace, "render", "news.yaml", "-o", "plain")
+    hostile_env = {"RL_invariant": "0", "RL_useA85": "1", "RL_trustedHosts": "*", "RL_toColorCanUse": "rl_safe_eval",
+                   "PYTHONPATH": str(settings)}
+    env = dict(os.environ, XDG_CACHE_HOME=str(workspace / "cache"), **hostile_env)
+    hostile = subprocess.run([sys.executable, "-m", "anso_pdf", "render", "news.yaml", "-o", "hostile"],
+                             cwd=workspace, env=env, capture_output=True, text=True, timeout=60)
+    assert plain.returncode == 0 and hostile.returncode == 0, plain.stderr + hostile.stderr
+    for name in ("news.pdf", "news-press.pdf"):
+        assert (workspace / "plain" / name).read_bytes() == (workspace / "hostile" / name).read_bytes(), name
