@@ -60,8 +60,9 @@ LITERALS = [
 
 def squash(text: str) -> str:
     """Compare text without line breaks, spacing and typographic quotes (the spec allows curly quotes)."""
+    text = text.replace("\u2011", "-")  # a compound's hyphen may be set as a non-breaking hyphen
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[\u00ad\u2010]\s*", "", text)  # soft hyphens and hyphenation breaks
+    text = re.sub(r"\u00ad|\u2010\s+|-\n(?=\w)", "", text)  # soft hyphens; hyphens where a word was broken
     text = text.translate(str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}))
     return re.sub(r"\s+", "", text)
 
