@@ -12,7 +12,7 @@ import typer
 
 from anso_pdf import __version__
 from anso_pdf.cli import report
-from anso_pdf.cli.output import OutputError, targets, write_atomically
+from anso_pdf.cli.output import OutputError, targets, write_all_atomically
 from anso_pdf.diagnostics import Diagnostic, IssueError
 
 app = typer.Typer(
@@ -73,8 +73,7 @@ def render_one(issue: Path, profiles: list[str], out: Path | None, *, many: bool
         return 1
     paths = targets(issue, profiles, out, many=many)
     try:
-        for name, path in paths.items():
-            write_atomically(path, built.pdfs[name])
+        write_all_atomically({path: built.pdfs[name] for name, path in paths.items()})
     except OutputError as exc:
         print(f"{exc.path}: error: cannot write the PDF: {exc.reason}", file=sys.stderr)
         return 1
@@ -147,9 +146,16 @@ def check(
 from anso_pdf.cli import editor  # noqa: E402,F401  (registers new, schema, watch, preview)
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM: say so; temporary files are removed as the exception unwinds, earlier PDFs stay."""
+    print(f"anso-pdf: interrupted ({signal.Signals(signum).name}); no earlier PDF was overwritten", file=sys.stderr)
+    sys.exit(128 + signum)
+
+
 def main() -> None:
     """Entry point: exit 0 written, 1 not written, 2 wrong command line; never a traceback without --debug."""
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)
     try:
         app(standalone_mode=True)
     except KeyboardInterrupt:

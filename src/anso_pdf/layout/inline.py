@@ -6,6 +6,7 @@ from URLs the model already checked, and characters the main font lacks go to th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
@@ -14,13 +15,6 @@ from reportlab.platypus.paragraph import Paragraph
 
 from anso_pdf.layout.fonts import FALLBACK, FontSet, register_fonts
 from anso_pdf.model.text import Run
-
-_CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x3000, 0x303F))
-
-
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return any(a <= o <= b for a, b in _CJK_RANGES)
 
 
 def _family(style: ParagraphStyle) -> str:
@@ -49,12 +43,17 @@ def _wrap(text: str, fallback: bool) -> str:
     return f'<font face="{FALLBACK}">{escaped}</font>' if fallback else escaped
 
 
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
 def runs_markup(runs: Iterable[Run], style: ParagraphStyle) -> str:
     fonts = register_fonts()
     family = _family(style)
     parts: list[str] = []
     for run in runs:
-        text = _escape_with_fallback(run.text, family, fonts)
+        # a compound's own hyphen never ends a line ("co-hosted", "13-14 May"): a non-breaking hyphen looks the same
+        shown = _INNER_HYPHEN.sub("\u2011", run.text) if fonts.covers(family, "\u2011") else run.text
+        text = _escape_with_fallback(shown, family, fonts)
         if run.bold:
             text = f"<b>{text}</b>"
         if run.italic:
@@ -70,8 +69,8 @@ def paragraph(content: str | Iterable[Run], style: ParagraphStyle, *, bullet: bo
     runs = [Run(content)] if isinstance(content, str) else list(content)
     if link:
         runs = [Run(r.text, r.bold, r.italic, link) for r in runs]
-    if any(_is_cjk(ch) for r in runs for ch in r.text):
-        style = ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")
+    # CJK needs no wordWrap="CJK": a run with no spaces is a long word, which splitLongWords breaks between
+    # characters only where a line is full, so short names and phrases stay whole on one line.
     markup = runs_markup(runs, style)
     para = Paragraph(markup, style, bulletText="\u2022" if bullet else None)
     para.anso_words = sum(len(r.text.split()) for r in runs)  # type: ignore[attr-defined]

@@ -290,9 +290,12 @@ class Paginator:
                     continue
                 parts = flowable.split(width, room) if room > 0 and not getattr(flowable, "keep_with_next", False) else []
                 if len(parts) >= 2 and _ends_hyphenated(parts[0], width, room):
-                    # no hyphen at the foot of a column: break one line earlier when the paragraph allows it
-                    earlier = flowable.split(width, room - self.L)
-                    parts = earlier if len(earlier) >= 2 else parts
+                    # no hyphen at the foot of a column: break a line or two earlier when the paragraph allows it
+                    for lines in (1, 2):
+                        earlier = flowable.split(width, room - lines * self.L)
+                        if len(earlier) >= 2 and not _ends_hyphenated(earlier[0], width, room):
+                            parts = earlier
+                            break
                 if len(parts) >= 2:
                     ident = getattr(flowable, "anso_id", "")
                     for part in parts:

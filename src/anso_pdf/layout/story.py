@@ -89,7 +89,7 @@ class StoryBuilder:
     def photo(self, story: SectionStory, image: Image, ident: str, *, wide: bool) -> Item:
         caption = self.caption(image)
         photo = F.CaptionedPhoto(image, caption, self.grid, scale=self.st.fit.image_scale, max_ratio=0.5 if wide else 0.9)
-        photo.space_before = self.grid * 0.5
+        photo.space_before = self.grid  # whole grid lines keep the text under it on the baseline grid
         return Item(self._mark(story, photo, ident), wide)
 
     def caption(self, image: Image) -> Any:
