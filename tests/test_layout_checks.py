@@ -18,13 +18,6 @@ ISSUES = ("sample", *LC.generated_issues())
 
 KNOWN: dict[tuple[str, str], str] = {
     # (check, issue): why it fails now and what fixes it (see docs/typography.md, "Known failures")
-    **{("baseline", name): "a photo in a column has half a line of space above it (layout/story.py, StoryBuilder.photo: "
-       "photo.space_before = self.grid * 0.5), so the text under it is half a line off the baseline grid"
-       for name in ("sample", "a4-four-sections", "a4-long", "letter-3col")},
-    **{("foot", name): "a paragraph split at the foot of a column is moved back only one line when its last line ends "
-       "in a hyphen, and that line can end in a hyphen too (layout/paginate.py, Paginator.fill: re-check "
-       "_ends_hyphenated after the earlier split)"
-       for name in ("sample", "a4-six-short", "a4-long", "letter-3col")},
 }
 
 WORD_SPACE_P95 = 3.25  # justified body lines, all issues together: see docs/typography.md, "The limit"

@@ -24,11 +24,14 @@ class Built:
 
 def read_text(path: Path, shown: str) -> str:
     from anso_pdf.diagnostics import Severity, Span
+    from anso_pdf.source.workspace import AssetError, read_issue_bytes
 
     try:
-        raw = path.read_bytes()
+        raw = read_issue_bytes(path)
     except OSError as exc:
         raise IssueError([Diagnostic(Severity.ERROR, Span(shown, 1, 1), f"cannot read the issue file: {exc.strerror}")]) from None
+    except AssetError as exc:
+        raise IssueError([Diagnostic(Severity.ERROR, Span(shown, 1, 1), exc.message, exc.hint)]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -64,7 +64,7 @@ def render_one(issue: Path, profiles: list[str], out: Path | None, *, many: bool
     try:
         built = pipeline.build(issue, profiles, shown=shown, use_cache=use_cache, draft=draft)
     except IssueError as exc:
-        report.show(exc.errors + exc.warnings, shown)
+        report.show(sorted(exc.errors + exc.warnings, key=Diagnostic.sort_key), shown)
         report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}; no PDF written")
         return 1
     report.show(built.warnings, shown)
@@ -133,7 +133,7 @@ def check(
     try:
         built = pipeline.check(issue, shown=shown)
     except IssueError as exc:
-        report.show(exc.errors + exc.warnings, shown)
+        report.show(sorted(exc.errors + exc.warnings, key=Diagnostic.sort_key), shown)
         report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}")
         raise typer.Exit(1) from None
     report.show(built.warnings, shown)

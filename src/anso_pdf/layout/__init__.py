@@ -61,9 +61,10 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
         return None
     notes = []
     for chain, att in zip(chains, chosen, strict=True):
-        for change in att.fit.describe_change(BASE_FIT):
+        purpose = "to fill the page" if att.fit in LOOSE_LADDER else "to fit"
+        for change in att.fit.describe_change(BASE_FIT, _kinds_on(final, chain)):
             where = f"page {chain[0]}" if len(chain) == 1 else f"pages {chain[0]}-{chain[-1]}"
-            notes.append(f"{where}: {change} to fit")
+            notes.append(f"{where}: {change} {purpose}")
     pag = final.paginator
     outline = []
     for section in issue.sections:
@@ -84,6 +85,19 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
         warnings=[],
         baseline=final.fit.leading,
     )
+
+
+def _kinds_on(att: Attempt, chain: list[int]) -> set[str]:
+    """What the pages of a run hold, so the notes name only changes that matter there."""
+    kinds = set()
+    for n in chain:
+        for placed in att.paginator.pages[n - 1].placed:
+            ident = placed.ident
+            if ".gallery" in ident:
+                kinds.add("gallery")
+            elif ".img" in ident:
+                kinds.add("photos")
+    return kinds
 
 
 def _chains(issue: Issue) -> list[list[int]]:

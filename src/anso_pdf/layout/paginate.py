@@ -217,6 +217,7 @@ class Paginator:
                 self._place_columns(columns, area)
                 self._jump_line_at_bottom()
                 return rest
+            columns, rest = self._no_widow_over_the_page(run, area, avail, columns, rest)
             progress = any(c.placed for c in columns)
             if not progress and self.fresh:
                 self.errors.append(f"'{getattr(run[0], 'anso_id', '?')}' does not fit in an empty column")
@@ -225,6 +226,23 @@ class Paginator:
             run = rest
             self.new_page()
         return []
+
+    def _no_widow_over_the_page(self, run: list[Any], area: Area, avail: float, columns: list[Column],
+                                rest: list[Any]) -> tuple[list[Column], list[Any]]:
+        """ReportLab keeps two lines after a split at the width where it splits; the rest may reflow wider on
+        the next page into one line. Carry a line or two more over when that would happen."""
+        if not rest or not hasattr(rest[0], "frags") or not getattr(rest[0], "anso_id", ""):
+            return columns, rest
+        next_width = self.grid.flow[min(self.page + 1, PAGES) - 1].column_width
+        if len(rest[0].breakLines([next_width]).lines) >= 2:
+            return columns, rest
+        for fewer in (1, 2):
+            heights = [avail] * area.columns
+            heights[-1] -= fewer * self.L
+            trial, trial_rest = self.fill(run, area.column_width, heights)
+            if trial_rest and hasattr(trial_rest[0], "frags") and len(trial_rest[0].breakLines([next_width]).lines) >= 2:
+                return trial, trial_rest
+        return columns, rest
 
     def _jump_line_at_bottom(self) -> None:
         assert self.story is not None
@@ -296,6 +314,9 @@ class Paginator:
                         if len(earlier) >= 2 and not _ends_hyphenated(earlier[0], width, room):
                             parts = earlier
                             break
+                    else:
+                        if column.placed:  # the whole paragraph starts the next column instead
+                            parts = []
                 if len(parts) >= 2:
                     ident = getattr(flowable, "anso_id", "")
                     for part in parts:

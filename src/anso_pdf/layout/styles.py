@@ -21,15 +21,17 @@ class Fit:
     image_scale: float = 1.0  # photo height in columns, relative to the natural height
     gallery_scale: float = 1.0  # gallery row height
 
-    def describe_change(self, base: Fit) -> list[str]:
+    def describe_change(self, base: Fit, present: set[str] | None = None) -> list[str]:
+        """What differs from the house fit, leaving out photos or gallery when the pages have none."""
+        present = {"photos", "gallery"} if present is None else present
         notes = []
         if self.body_size != base.body_size:
             notes.append(f"body set at {self.body_size:g} pt (house size {base.body_size:g} pt)")
         if self.leading != base.leading:
             notes.append(f"line spacing {self.leading:g} pt (house {base.leading:g} pt)")
-        if self.image_scale != base.image_scale:
+        if self.image_scale != base.image_scale and "photos" in present:
             notes.append(f"photos in the columns at {self.image_scale:.0%} of their height")
-        if self.gallery_scale != base.gallery_scale:
+        if self.gallery_scale != base.gallery_scale and "gallery" in present:
             notes.append(f"gallery rows at {self.gallery_scale:.0%} of their height")
         return notes
 
