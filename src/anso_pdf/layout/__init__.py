@@ -28,15 +28,18 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
     if diags.errors:
         return None
     chains = _chains(issue)
-    attempts: dict[Fit, Attempt] = {}
-
-    def tried(fit: Fit) -> Attempt:
-        if fit not in attempts:
-            attempts[fit] = attempt(issue, fit)
-        return attempts[fit]
+    members = _chain_sections(issue, chains)
+    attempts: dict[tuple[Fit, int], Attempt] = {}
 
     chosen: list[Attempt] = []
-    for chain in chains:
+    for index, chain in enumerate(chains):
+
+        def tried(fit: Fit, index: int = index) -> Attempt:
+            """Each run of pages is laid out alone: its sections start on its own first page."""
+            if (fit, index) not in attempts:
+                attempts[fit, index] = attempt(issue, fit, members[index], last_page=chains[index][-1])
+            return attempts[fit, index]
+
         pick = next((a for a in map(tried, FIT_LADDER) if _chain_fits(a, chain)), None)
         if pick is None:
             report_overflow(tried(FIT_LADDER[-1]), diags, chain)
@@ -110,6 +113,20 @@ def _chains(issue: Issue) -> list[list[int]]:
     return [list(range(a, b + 1)) for a, b in zip(starts, ends, strict=True)]
 
 
+def _chain_sections(issue: Issue, chains: list[list[int]]) -> list[frozenset[str]]:
+    """The sections of each run: from its pinned section up to the next pinned one."""
+    if len(chains) == 1:
+        return [frozenset(s.key for s in issue.sections)]
+    starts = [chain[0] for chain in chains]
+    members: list[set[str]] = [set() for _ in chains]
+    current = 0
+    for section in issue.sections:
+        if section.page:
+            current = starts.index(section.page)
+        members[current].add(section.key)
+    return [frozenset(m) for m in members]
+
+
 def _chain_fits(att: Attempt, chain: list[int]) -> bool:
     if att.paginator.errors:
         return False
@@ -130,7 +147,8 @@ def _compose(by_page: dict[int, Attempt]) -> Attempt:
         composed.placed_ids |= {c.anso_id for pl in p.pages[n - 1].placed for c in getattr(pl.flowable, "cells", []) if getattr(c, "anso_id", "")}
     fixed = [by_page[n].fixed[n - 1] for n in range(1, PAGES + 1)]
     empty = {n: by_page[n].empty_share[n] for n in range(1, PAGES + 1)}
-    return Attempt(base.fit, base.grid, composed, fixed, base.expected, empty)
+    expected = set().union(*(att.expected for att in by_page.values()))
+    return Attempt(base.fit, base.grid, composed, fixed, expected, empty)
 
 
 def _emptiest(att: Attempt, chain: list[int]) -> float:

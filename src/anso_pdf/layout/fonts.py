@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 
 from anso_pdf.diagnostics import Diagnostics
@@ -19,40 +18,41 @@ _FILES = {
 }
 
 
-@dataclass(frozen=True)
 class FontSet:
-    """The registered families and what each covers."""
+    """The registered families and what each covers. The CJK fallback (4 MB) is loaded on first need."""
 
-    coverage: dict[str, frozenset[int]]
+    def __init__(self, coverage: dict[str, frozenset[int]]) -> None:
+        self.coverage = coverage
 
     def covers(self, family: str, char: str) -> bool:
+        if family not in self.coverage:
+            self.coverage[family] = _register(family)
         return ord(char) in self.coverage[family]
 
 
-@cache
-def register_fonts() -> FontSet:
-    """Register every face with ReportLab (once per process) and return their coverage."""
+def _register(family: str) -> frozenset[int]:
+    """Register a family's four faces with ReportLab and map <b>/<i> to them; return its coverage."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    coverage: dict[str, frozenset[int]] = {}
+    faces = _FILES[family]
     loaded: dict[str, TTFont] = {}
-    for family, faces in _FILES.items():
-        names = []
-        for style, stem in zip(("", "-Bold", "-Italic", "-BoldItalic"), faces, strict=True):
-            name = family + style
-            if stem not in loaded:
-                loaded[stem] = TTFont(name, str(font_path(stem + ".ttf")))
-                pdfmetrics.registerFont(loaded[stem])
-                registered = name
-            else:
-                registered = loaded[stem].fontName
-            names.append(registered)
-        for (bold, italic), face in zip(((0, 0), (1, 0), (0, 1), (1, 1)), names, strict=True):
-            addMapping(family, bold, italic, face)
-        coverage[family] = frozenset(loaded[faces[0]].face.charToGlyph)
-    return FontSet(coverage)
+    names = []
+    for style, stem in zip(("", "-Bold", "-Italic", "-BoldItalic"), faces, strict=True):
+        if stem not in loaded:
+            loaded[stem] = TTFont(family + style, str(font_path(stem + ".ttf")))
+            pdfmetrics.registerFont(loaded[stem])
+        names.append(loaded[stem].fontName)
+    for (bold, italic), face in zip(((0, 0), (1, 0), (0, 1), (1, 1)), names, strict=True):
+        addMapping(family, bold, italic, face)
+    return frozenset(loaded[faces[0]].face.charToGlyph)
+
+
+@cache
+def register_fonts() -> FontSet:
+    """Register the text families with ReportLab (once per process) and return their coverage."""
+    return FontSet({family: _register(family) for family in (SERIF, SANS, CONDENSED)})
 
 
 _IGNORED = {"\n", "\u00ad", "\u00a0", " "}
@@ -60,9 +60,10 @@ _IGNORED = {"\n", "\u00ad", "\u00a0", " "}
 
 def missing_glyphs(text_spans: tuple, fonts: FontSet, diags: Diagnostics) -> None:
     """issue #2: a character no shipped font has is an error at its place in the file, never an empty box."""
-    every = fonts.coverage[SERIF] | fonts.coverage[SANS] | fonts.coverage[FALLBACK]
+    main = fonts.coverage[SERIF] | fonts.coverage[SANS]
     for text, span in text_spans:
-        missing = sorted({c for c in text if ord(c) not in every and c not in _IGNORED})
+        rare = {c for c in text if ord(c) not in main and c not in _IGNORED}
+        missing = sorted(c for c in rare if not fonts.covers(FALLBACK, c))
         if missing:
             names = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in missing[:4])
             diags.error(span, f"no shipped font has {names}", "remove the character or replace it with plain text")

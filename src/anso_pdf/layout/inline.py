@@ -27,7 +27,7 @@ def _escape_with_fallback(text: str, family: str, fonts: FontSet) -> str:
     run: list[str] = []
     fallback = False
     for ch in text:
-        needs = not fonts.covers(family, ch) and not ch.isspace() and ch != "\u00ad"
+        needs = not fonts.covers(family, ch) and not ch.isspace() and ch != "\u00ad" and fonts.covers(FALLBACK, ch)
         if needs != fallback and run:
             out.append(_wrap("".join(run), fallback))
             run = []
@@ -64,6 +64,21 @@ def runs_markup(runs: Iterable[Run], style: ParagraphStyle) -> str:
     return "".join(parts)
 
 
+class MeasuredParagraph(Paragraph):
+    """A Paragraph that measures once per width and style: balancing and copyfitting wrap the same
+    paragraph many times at the same column width, and line breaking does not depend on the height."""
+
+    _measured: tuple[float, int] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
+        key = (availWidth, id(self.style))
+        if self._measured == key and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._measured = key
+        return size
+
+
 def paragraph(content: str | Iterable[Run], style: ParagraphStyle, *, bullet: bool = False, link: str | None = None) -> Paragraph:
     """A ReportLab Paragraph of plain text (escaped) or of runs from the markup subset."""
     runs = [Run(content)] if isinstance(content, str) else list(content)
@@ -72,7 +87,7 @@ def paragraph(content: str | Iterable[Run], style: ParagraphStyle, *, bullet: bo
     # CJK needs no wordWrap="CJK": a run with no spaces is a long word, which splitLongWords breaks between
     # characters only where a line is full, so short names and phrases stay whole on one line.
     markup = runs_markup(runs, style)
-    para = Paragraph(markup, style, bulletText="\u2022" if bullet else None)
+    para = MeasuredParagraph(markup, style, bulletText="\u2022" if bullet else None)
     para.anso_words = sum(len(r.text.split()) for r in runs)  # type: ignore[attr-defined]
     return para
 

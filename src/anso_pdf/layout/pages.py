@@ -33,13 +33,14 @@ class Attempt:
         return not self.paginator.overflows and not self.paginator.errors
 
 
-def attempt(issue: Issue, fit: Fit) -> Attempt:
+def attempt(issue: Issue, fit: Fit, sections: frozenset[str] | None = None, last_page: int = PAGES) -> Attempt:
+    """Lay out the issue (or only the named sections, which start on their own pinned page) at one fit."""
     palette = Palette(issue.style.primary, issue.style.accent)
     styles = Styles(fit, palette, issue.newsletter.language)
     grid = page_grid(issue)
     builder = StoryBuilder(styles, gutter=grid.gutter, gallery_columns=3)
-    stories = [builder.section(s) for s in issue.sections]
-    paginator = Paginator(grid, styles)
+    stories = [builder.section(s) for s in issue.sections if sections is None or s.key in sections]
+    paginator = Paginator(grid, styles, last_page=last_page)
     paginator.run(stories)
     fixed = fixed_parts(issue, grid, styles)
     expected = set().union(*(s.idents for s in stories))

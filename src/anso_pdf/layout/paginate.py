@@ -59,8 +59,9 @@ def _words(flowable: Any) -> int:
 
 
 class Paginator:
-    def __init__(self, grid: PageGrid, styles: Styles) -> None:
+    def __init__(self, grid: PageGrid, styles: Styles, *, last_page: int = PAGES) -> None:
         self.grid = grid
+        self.last_page = last_page  # the last page these stories may use (a run of pages ends before the next pin)
         self.st = styles
         self.L = styles.fit.leading
         self.pages = [LaidOutPage(n) for n in range(1, PAGES + 1)]
@@ -126,7 +127,7 @@ class Paginator:
             if section.page:
                 pending = self._flush_continuations(pending, before=section.page)
                 self.go_to(section.page)  # content of the previous run that reached this page was overflow
-            self.limit = (min(later_pins) - 1) if later_pins else PAGES
+            self.limit = (min(later_pins) - 1) if later_pins else self.last_page
             self.story = story
             rest = self.flow(story.items, may_break=section.continues_on is not None)
             if rest:
@@ -234,13 +235,13 @@ class Paginator:
         if not rest or not hasattr(rest[0], "frags") or not getattr(rest[0], "anso_id", ""):
             return columns, rest
         next_width = self.grid.flow[min(self.page + 1, PAGES) - 1].column_width
-        if len(rest[0].breakLines([next_width]).lines) >= 2:
+        if _line_count(rest[0], next_width) >= 2:
             return columns, rest
         for fewer in (1, 2):
             heights = [avail] * area.columns
             heights[-1] -= fewer * self.L
             trial, trial_rest = self.fill(run, area.column_width, heights)
-            if trial_rest and hasattr(trial_rest[0], "frags") and len(trial_rest[0].breakLines([next_width]).lines) >= 2:
+            if trial_rest and hasattr(trial_rest[0], "frags") and _line_count(trial_rest[0], next_width) >= 2:
                 return trial, trial_rest
         return columns, rest
 
@@ -299,8 +300,8 @@ class Paginator:
                 room = height - column.used - space
                 h = flowable.wrap(width, max(room, 0.0))[1]
                 if h <= room + EPS:
-                    stranded = len(queue) > 1 and not self._starts(queue[1], width, room - h)
-                    if getattr(flowable, "keep_with_next", False) and column.placed and stranded:
+                    if (getattr(flowable, "keep_with_next", False) and column.placed and len(queue) > 1
+                            and not self._starts(queue[1], width, room - h)):
                         break  # a heading never ends a column without two lines of its text
                     column.placed.append((flowable, h))
                     column.used += space + h
@@ -343,6 +344,13 @@ class Paginator:
             return False
         parts = flowable.split(width, room - space)
         return len(parts) >= 2
+
+
+def _line_count(para: Any, width: float) -> int:
+    """Lines of a paragraph at another width; the measurement is then stale, so the next wrap redoes it."""
+    count = len(para.breakLines([width]).lines)
+    para._measured = None
+    return count
 
 
 def _ends_hyphenated(part: Any, width: float, room: float) -> bool:

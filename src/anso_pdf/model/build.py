@@ -309,12 +309,23 @@ class _Builder:
         )
 
     def _check_pins(self, sections: list[Section | None]) -> None:
+        """Pinned pages go forward, one pinned section per page, and only the first section may start page 1."""
         last = 0
-        for s in sections:
+        pinned: dict[int, Section] = {}
+        for index, s in enumerate(sections):
             if s is None or s.page is None:
                 continue
+            where = self._page_spans.get(s.key, s.span)
             if s.page < last:
-                self.diags.error(self._page_spans.get(s.key, s.span), f"section '{s.title}' is pinned to page {s.page}, before an earlier section's page {last}", "sections are in reading order; pinned pages must not go backwards")
+                self.diags.error(where, f"section '{s.title}' is pinned to page {s.page}, before an earlier section's page {last}", "sections are in reading order; pinned pages must not go backwards")
+            elif s.page in pinned:
+                first = pinned[s.page]
+                self.diags.error(where, f"section '{s.title}' is pinned to page {s.page}, like section '{first.title}' (line {first.span.line})",
+                                 "only the first section on a page can be pinned; remove this page: and it follows the one before")
+            elif s.page == 1 and index > 0:
+                self.diags.error(where, f"section '{s.title}' is pinned to page 1, but sections come before it",
+                                 "page 1 starts with the first section; remove this page: or move the section first")
+            pinned.setdefault(s.page, s)
             last = max(last, s.page)
 
 
