@@ -170,3 +170,12 @@ def test_random_issues_give_four_pages_with_every_word_or_a_located_error(tmp_pa
     printed = set(norm_words(text)) | set(norm_words(re.sub(r"-\s*\n\s*", "", text)))
     for i, section in enumerate(sections):
         assert set(norm_words(prose(section["words"], seed=i + 7))) <= printed
+
+
+def test_every_fit_keeps_line_spacing_readable():
+    """Leading over 1.45 x the body size looks loose, and pdftotext then reads across the columns."""
+    from anso_pdf.layout.styles import FIT_LADDER, LOOSE_LADDER
+
+    for fit in (*FIT_LADDER, *LOOSE_LADDER):
+        assert 1.25 <= fit.leading / fit.body_size <= 1.45, fit
+    assert {fit.body_size for fit in LOOSE_LADDER} == {FIT_LADDER[0].body_size}

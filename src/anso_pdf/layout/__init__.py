@@ -100,6 +100,8 @@ def _kinds_on(att: Attempt, chain: list[int]) -> set[str]:
                 kinds.add("gallery")
             elif ".img" in ident:
                 kinds.add("photos")
+            if ident.endswith((".quote", ".title")) and ".a" in ident or ".img" in ident:
+                kinds.add("columns")
     return kinds
 
 

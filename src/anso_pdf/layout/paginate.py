@@ -35,6 +35,7 @@ class Overflow:
 class Column:
     placed: list[tuple[Any, float]] = field(default_factory=list)  # (flowable, height), top to bottom
     used: float = 0.0
+    hyphen_at_foot: bool = False  # it ends in a hyphenated word no other break could avoid
 
 
 @dataclass
@@ -276,8 +277,8 @@ class Paginator:
         best_height = avail
         while lo <= hi:
             mid = (lo + hi) // 2
-            _, trial_rest = self.fill(run, width, [mid * self.L] * n)
-            if trial_rest:
+            trial, trial_rest = self.fill(run, width, [mid * self.L] * n)
+            if trial_rest or any(c.hyphen_at_foot for c in trial[:-1]):
                 lo = mid + 1
             else:
                 best_height, hi = mid * self.L, mid - 1
@@ -328,6 +329,7 @@ class Paginator:
                     if fh <= room + EPS:
                         column.placed.append((first, fh))
                         column.used += space + fh
+                        column.hyphen_at_foot = _ends_hyphenated(first, width, room)
                         queue[0:1] = parts[1:]
                 break
         return columns, queue

@@ -60,7 +60,7 @@ class StoryBuilder:
         if article.title:
             head = F.GridPad(paragraph(article.title, st.article_title), grid, before=grid * 0.35, after=grid * 0.3)
             head.keep_with_next = True
-            head.space_before = grid
+            head.space_before = grid * self.st.fit.article_gap
             items.append(Item(self._mark(story, head, f"{ident}.title"), False))
         for n, para in enumerate(article.intro):
             intro = F.GridPad(paragraph(para.runs, st.intro), grid, after=grid * 0.4)
@@ -80,7 +80,7 @@ class StoryBuilder:
             q = article.quote
             by = paragraph("\u2014 " + q.by, st.quote_by) if q.by else None
             quote = F.PullQuote(paragraph(q.text, st.quote), by, st.palette, grid)
-            quote.space_before = grid
+            quote.space_before = grid * self.st.fit.article_gap
             inserts.append((max(1, (len(body) + 1) // 2), Item(self._mark(story, quote, f"{ident}.quote"), False)))
         for position, item in sorted(inserts, key=lambda t: t[0], reverse=True):
             body.insert(position, item)
@@ -89,7 +89,7 @@ class StoryBuilder:
     def photo(self, story: SectionStory, image: Image, ident: str, *, wide: bool) -> Item:
         caption = self.caption(image)
         photo = F.CaptionedPhoto(image, caption, self.grid, scale=self.st.fit.image_scale, max_ratio=0.5 if wide else 0.9)
-        photo.space_before = self.grid  # whole grid lines keep the text under it on the baseline grid
+        photo.space_before = self.grid * self.st.fit.article_gap  # whole grid lines keep the baseline grid
         return Item(self._mark(story, photo, ident), wide)
 
     def caption(self, image: Image) -> Any:
