@@ -6,6 +6,8 @@ No printing, no writing: the CLI decides what to do with the bytes and the diagn
 from __future__ import annotations
 
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,12 +42,12 @@ def read_text(path: Path, shown: str) -> str:
                                      "save it as UTF-8 in your editor")]) from None
 
 
-def load(path: Path, *, shown: str | None = None, diags: Diagnostics | None = None) -> Issue:
+def load(path: Path, *, shown: str | None = None, diags: Diagnostics | None = None, draft: bool = False) -> Issue:
     """Read and validate an issue file; raise IssueError with every problem found."""
     shown = shown or str(path)
     diags = diags if diags is not None else Diagnostics()
     tree = parse_yaml(read_text(path, shown), shown)
-    issue = build_issue(tree, path, diags)
+    issue = build_issue(tree, path, diags, draft=draft)
     diags.raise_if_errors()
     assert issue is not None
     return issue
@@ -69,23 +71,32 @@ def check(path: Path, *, shown: str | None = None) -> Built:
 
 
 def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cache: bool = True,
-          draft: bool = False) -> Built:
-    """Render the issue in each named profile."""
+          draft: bool = False, report: Callable[[str], None] | None = None) -> Built:
+    """Render the issue in each named profile; `report` hears about each step (for progress displays)."""
+    say = report or (lambda message: None)
     from anso_pdf.render.finish import finish
     from anso_pdf.render.images import ImageProblem, prepare_profiles
     from anso_pdf.render.paint import paint
     from anso_pdf.render.profiles import PROFILES
 
     diags = Diagnostics()
-    issue = load(path, shown=shown, diags=diags)
+    started = time.perf_counter()
+    issue = load(path, shown=shown, diags=diags, draft=draft)
+    say(f"read {shown}: {len(issue.sections)} sections, {len(issue.all_images())} photos")
     laid_out = lay_out_issue(issue, diags)
+    say(f"laid out four pages in {time.perf_counter() - started:.2f} s")
     meta = metadata(issue)
     built = Built(notes=list(laid_out.fit_notes))
-    uses = laid_out.photo_uses()
+    uses = [u for u in laid_out.photo_uses() if not u.image.missing]
     with tempfile.TemporaryDirectory(prefix="anso-pdf-") as scratch:
         try:  # every profile at once: each photo is read, hashed and decoded once for all of them (issue #6)
+            started = time.perf_counter()
             prepared = prepare_profiles(uses, [PROFILES[name] for name in profiles], use_cache=use_cache,
                                         scratch=Path(scratch))
+            cached = sum(p.from_cache for got in prepared.values() for p in got.values())
+            total = sum(len(got) for got in prepared.values())
+            say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache) "
+                f"in {time.perf_counter() - started:.2f} s")
         except ImageProblem as exc:
             diags.error(None, str(exc), "export the photo again as JPEG")
             diags.raise_if_errors()
@@ -101,6 +112,7 @@ def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cach
                 diags.warning(None, f"the {name} PDF is {len(pdf) // 1024} kB, over {profile.size_warning // 1024} kB",
                               f"the largest photos: {names}")
             built.pdfs[name] = pdf
+            say(f"rendered the {name} PDF: {len(pdf) // 1024} kB")
     diags.raise_if_errors()
     built.warnings = diags.warnings
     return built

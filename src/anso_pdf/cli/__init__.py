@@ -62,7 +62,8 @@ def render_one(issue: Path, profiles: list[str], out: Path | None, *, many: bool
 
     shown = str(issue)
     try:
-        built = pipeline.build(issue, profiles, shown=shown, use_cache=use_cache, draft=draft)
+        with report.progress(f"rendering {shown}", verbose=verbose, quiet=quiet or many) as step:
+            built = pipeline.build(issue, profiles, shown=shown, use_cache=use_cache, draft=draft, report=step)
     except IssueError as exc:
         report.show(sorted(exc.errors + exc.warnings, key=Diagnostic.sort_key), shown)
         report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}; no PDF written")

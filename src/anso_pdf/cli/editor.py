@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -30,21 +30,6 @@ if TYPE_CHECKING:
 
 SCHEMA_FILE = Path("docs") / "issue-format.schema.json"
 ISSUE_SUFFIXES = (".yaml", ".yml")
-
-
-# --- progress: a spinner on a terminal, nothing otherwise ------------------------------------------------------
-
-
-@contextlib.contextmanager
-def progress(message: str) -> Iterator[Callable[[str], None]]:
-    """Yield a function that updates a transient status line on stderr; silent when stderr is not a terminal."""
-    if not sys.stderr.isatty():
-        yield lambda _message: None
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(message) as status:
-        yield lambda text: status.update(text)
 
 
 def _fail(message: str, status: int = 1) -> typer.Exit:
@@ -367,9 +352,9 @@ def preview(
 
     shown = str(issue)
     name = profile.value
-    with progress(f"rendering {shown}") as say:
+    with report.progress(f"rendering {shown}") as say:
         try:
-            built = pipeline.build(issue, [name], shown=shown)
+            built = pipeline.build(issue, [name], shown=shown, report=say)
         except IssueError as exc:
             report.show(exc.errors + exc.warnings, shown)
             report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}; no preview written")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from anso_pdf.diagnostics import Diagnostic
 
@@ -26,3 +27,19 @@ def summary(errors: int, warnings: int) -> str:
 def say(message: str, *, quiet: bool = False) -> None:
     if not quiet:
         print(message, file=sys.stderr)
+
+
+@contextlib.contextmanager
+def progress(message: str, *, verbose: bool = False, quiet: bool = False) -> Iterator[Callable[[str], None]]:
+    """Yield a function that reports a step: a transient status line on a terminal, a printed line with
+    --verbose, nothing otherwise (not on a terminal, or --quiet)."""
+    if verbose:
+        yield lambda text: print(f"  {text}", file=sys.stderr)
+        return
+    if quiet or not sys.stderr.isatty():
+        yield lambda _text: None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message) as status:
+        yield lambda text: status.update(text)

@@ -51,7 +51,9 @@ def _named(where: str) -> str:
 
 
 class _Builder:
-    def __init__(self, issue_path: Path, diags: Diagnostics, *, probe: Callable[[Path], Any] = probe_image) -> None:
+    def __init__(self, issue_path: Path, diags: Diagnostics, *, probe: Callable[[Path], Any] = probe_image,
+                 draft: bool = False) -> None:
+        self.draft = draft  # --draft: missing or broken photos become warnings and placeholders
         self.issue_dir = issue_path.parent
         self.diags = diags
         self.probe = probe
@@ -201,8 +203,12 @@ class _Builder:
                 self._images[path] = self.probe(path)
             info = self._images[path]
         except AssetError as exc:
-            self.diags.error(span, exc.message, exc.hint)
-            return None
+            if not self.draft:
+                self.diags.error(span, exc.message, exc.hint)
+                return None
+            self.diags.warning(span, f"{exc.message}; this draft prints a marked placeholder", exc.hint)
+            return Image(self.issue_dir / written, written, values.get("caption"), values.get("credit"),
+                         bool(values.get("wide", False)) and allow_wide, span, (1600, 1200), missing=True)
         return Image(
             path=path,
             written=written,
@@ -343,10 +349,11 @@ def _raise_if(problem: str | None) -> None:
         raise ValueError(problem)
 
 
-def build_issue(root: Node, path: Path, diags: Diagnostics, *, probe: Callable[[Path], Any] = probe_image) -> Issue | None:
+def build_issue(root: Node, path: Path, diags: Diagnostics, *, probe: Callable[[Path], Any] = probe_image,
+                draft: bool = False) -> Issue | None:
     """Validate the tree against the format; every problem goes to `diags`. None when it cannot be built."""
     errors_before = len(diags.errors)
-    issue = _Builder(path, diags, probe=probe).issue(root, path)
+    issue = _Builder(path, diags, probe=probe, draft=draft).issue(root, path)
     if issue is None and len(diags.errors) == errors_before:  # never "no issue" without saying why
         diags.error(root.span, "the issue file is incomplete", "it needs 'newsletter' (name, issue, date) and 'sections'")
     return issue

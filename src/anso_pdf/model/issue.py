@@ -19,6 +19,7 @@ class Image:
     wide: bool
     span: Span
     pixel_size: tuple[int, int]  # after EXIF rotation
+    missing: bool = False  # --draft only: the file is missing or broken; a marked placeholder is drawn
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,7 @@ def _similar_hint(text: str, bases: list[Path]) -> str:
                 candidates += [p for p in folder.iterdir() if p.is_file()]
         except (OSError, RuntimeError):
             continue
-    close = difflib.get_close_matches(name.lower(), [p.name.lower() for p in candidates], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name.lower(), [p.name.lower() for p in candidates], n=1, cutoff=0.75)
     if close:
         match = next(p for p in candidates if p.name.lower() == close[0])
         return f"a file with a similar name exists: {(Path(text).parent / match.name).as_posix()}"
