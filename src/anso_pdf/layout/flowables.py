@@ -311,7 +311,7 @@ class Masthead(Block):
 
     def logo_box(self) -> tuple[float, float]:
         assert self.logo is not None
-        size = self.band_h - 2 * self.margin * 0.55
+        size = self.band_h - 2 * self.margin * 0.62
         return size * self.logo.pixel_size[0] / self.logo.pixel_size[1], size
 
     def photo_uses(self) -> list[PhotoUse]:
@@ -330,10 +330,14 @@ class Masthead(Block):
         x = self.margin
         text_w = self.page_width - 2 * self.margin
         if self.logo:
+            # the logo sits on a white tile: its transparent parts are flattened on white (no transparency in print)
             lw, size = self.logo_box()
-            c.anso.draw_photo(c, self.logo, x, (self.band_h - size) / 2 + 2, lw, size, Crop())
-            x += lw + 12
-            text_w -= lw + 12
+            pad, y = 5.0, (self.band_h - size) / 2 + 2
+            c.setFillColor(self.palette.white)
+            c.roundRect(x - pad, y - pad, lw + 2 * pad, size + 2 * pad, 4, stroke=0, fill=1)
+            c.anso.draw_photo(c, self.logo, x, y, lw, size, Crop())
+            x += lw + pad + 14
+            text_w -= lw + pad + 14
         right_w = 130.0
         _, nh = self.name.wrap(text_w - right_w, 200)
         th = self.tagline.wrap(text_w - right_w, 200)[1] if self.tagline else 0

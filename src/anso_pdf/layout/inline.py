@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus.paragraph import Paragraph
 
+from anso_pdf.layout import linebreak
 from anso_pdf.layout.fonts import FALLBACK, FontSet, register_fonts
 from anso_pdf.model.text import Run
 
@@ -66,7 +67,10 @@ def runs_markup(runs: Iterable[Run], style: ParagraphStyle) -> str:
 
 class MeasuredParagraph(Paragraph):
     """A Paragraph that measures once per width and style: balancing and copyfitting wrap the same
-    paragraph many times at the same column width, and line breaking does not depend on the height."""
+    paragraph many times at the same column width, and line breaking does not depend on the height.
+
+    Justified paragraphs of plain text are broken total-fit (layout/linebreak.py); the others by ReportLab.
+    The parts of a split paragraph keep the lines they had in the whole."""
 
     _measured: tuple[float, int] | None = None
 
@@ -77,6 +81,15 @@ class MeasuredParagraph(Paragraph):
         size = super().wrap(availWidth, availHeight)
         self._measured = key
         return size
+
+    def breakLines(self, width):  # type: ignore[no-untyped-def]  # noqa: N802 (ReportLab's name)
+        lines = linebreak.break_lines(self, width)
+        return super().breakLines(width) if lines is None else lines
+
+    def split(self, availWidth: float, availHeight: float) -> list:  # type: ignore[type-arg]  # noqa: N803
+        parts = super().split(availWidth, availHeight)
+        linebreak.keep_split_lines(self, parts)
+        return parts
 
 
 def paragraph(content: str | Iterable[Run], style: ParagraphStyle, *, bullet: bool = False, link: str | None = None) -> Paragraph:

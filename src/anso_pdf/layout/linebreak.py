@@ -1,0 +1,338 @@
+"""Total-fit line breaking (Knuth and Plass) for justified body paragraphs (issue #8).
+
+ReportLab fills each line greedily: as many words as fit, then the next line, so one line's choice can leave
+the next one very loose. Here the breaks of the whole paragraph are chosen together, so that the sum of the
+lines' demerits is least:
+
+- boxes are the pieces of words between hyphenation points, as wide as `stringWidth` says in the paragraph's
+  font and size;
+- glue is the word space: its natural width, stretch of STRETCH spaces (badness 100 at that stretch) and
+  shrink of at most `spaceShrinkage` of a space, the squeeze ReportLab itself allows;
+- a break inside a word costs HYPHEN_PENALTY and the width of a hyphen; two hyphenated lines in a row cost
+  DOUBLE_HYPHEN_DEMERITS more, a third in a row is not allowed, nor a hyphen on the line before the last;
+- the first line may be narrower (first-line indent): ReportLab passes the widths of the first and the other
+  lines;
+- the last line is set ragged: it stretches without limit and costs nothing for it.
+
+Demerits of a line are (LINE_PENALTY + badness)^2 + penalty^2 (+ the double-hyphen demerits), badness being
+100 r^3 for a line whose spaces change by r times their stretch (uncapped, so a very loose line always costs
+more than a less loose one). A first pass considers only lines stretched up to MAX_STRETCH times the word
+space; when that finds no way through the paragraph, a second pass takes any line that is not overfull.
+
+`break_lines` returns the lines in the structure ReportLab's `Paragraph.breakLines` returns for a paragraph of
+one plain fragment (kind 0: `(extraSpace, [words])` per line, hyphenated heads as `_SplitWordHY` and tails as
+`_SplitWordEnd` so that a split rejoins them), and only for paragraphs it can set that way: otherwise None, and
+ReportLab's own breaker sets the paragraph. `keep_split_lines` gives the two parts of a split paragraph the
+lines they had in the whole, so a part re-wrapped at the same width keeps them (breaking a part again on its own
+could give it other lines, and another height).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# ReportLab's own word classes and hyphenation patterns, so the lines are the ones its drawing and splitting
+# expect (reportlab is pinned to 5.1.0); no Paragraph is made here, so no user text goes unescaped.
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
+from reportlab.platypus.paragraph import (  # noqa: TID251
+    _hy_letters_pat,
+    _hy_pfx_pat,
+    _hy_sfx_pat,
+    _processed_frags,
+    _SHYStr,
+    _SplitWord,
+    _SplitWordEnd,
+    _SplitWordHY,
+    _SplitWordLL,
+    split,
+    strip,
+)
+from reportlab.rl_settings import hyphenationMinWordLength
+
+STRETCH = 0.5  # a word space stretched by half its width has badness 100
+MAX_STRETCH = 3.0  # first pass: lines whose word space is at most this many times the natural one
+LINE_PENALTY = 10.0
+HYPHEN_PENALTY = 50.0
+DOUBLE_HYPHEN_DEMERITS = 3000.0
+MAX_HYPHENS_IN_A_ROW = 2
+
+Hyphenator = Callable[[str], Iterable[tuple[str, str]]]
+
+_SPACE, _HYPHEN, _END = 0, 1, 2  # what follows a piece: a word space, a hyphenation point, the paragraph end
+_FUZZ = 1e-9
+
+
+@dataclass
+class Line:
+    extra: float  # the line's width less its natural width (negative: its spaces are squeezed)
+    words: list[str]
+    hyphenated: bool  # it ends inside a word
+
+
+# --- measuring -----------------------------------------------------------------------------------------------
+
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+_CUTS: dict[tuple[Any, str], tuple[int, ...]] = {}
+_CACHE_LIMIT = 20_000
+
+
+def _widths(font: str, size: float) -> Callable[[str], float]:
+    table = _WIDTHS.setdefault((font, size), {})
+    if len(table) > _CACHE_LIMIT:
+        table.clear()
+
+    def width(text: str) -> float:
+        w = table.get(text)
+        if w is None:
+            w = table[text] = stringWidth(text, font, size)
+        return w
+
+    return width
+
+
+def hyphenation_points(word: str, hyphenate: Hyphenator | None, min_length: int = hyphenationMinWordLength) -> tuple[int, ...]:
+    """Where a word may be broken (character offsets), as ReportLab would try them: leading and trailing
+    punctuation set aside, only words of letters at least `min_length` long, a hyphen added at the break."""
+    if hyphenate is None or isinstance(word, _SplitWordLL):
+        return ()
+    key = (hyphenate, word)
+    cached = _CUTS.get(key)
+    if cached is not None:
+        return cached
+    m = _hy_pfx_pat.match(word)
+    start = len(m.group(0)) if m else 0
+    m = _hy_sfx_pat.search(word, start)
+    stop = m.start() if m else len(word)
+    core = word[start:stop]
+    cuts: tuple[int, ...] = ()
+    if len(core) >= min_length and _hy_letters_pat.match(core):
+        cuts = tuple(sorted({start + len(h) for h, t in hyphenate(core) if h and t and h + t == core}))
+    if len(_CUTS) > _CACHE_LIMIT:
+        _CUTS.clear()
+    _CUTS[key] = cuts
+    return cuts
+
+
+# --- the breaker ---------------------------------------------------------------------------------------------
+
+
+def break_words(
+    words: Sequence[str],
+    widths: Sequence[float],
+    font: str,
+    size: float,
+    *,
+    hyphenate: Hyphenator | None = None,
+    shrinkage: float = 0.05,
+    min_length: int = hyphenationMinWordLength,
+    hyphen_penalty: float = HYPHEN_PENALTY,
+    double_hyphen_demerits: float = DOUBLE_HYPHEN_DEMERITS,
+) -> list[Line] | None:
+    """Break `words` into lines of `widths` (the first line's width, then the others'; the last entry repeats)
+    with the least total demerits. None when a piece of a word is wider than its line."""
+    width_of = _widths(font, size)
+    space = width_of(" ")
+    hyphen = width_of("-")
+    unit = STRETCH * space  # stretch of one word space
+    squeeze = shrinkage * space  # most a word space may shrink
+    first_width, other_width = widths[0], widths[min(1, len(widths) - 1)]
+
+    # pieces: words cut at their hyphenation points
+    texts: list[str] = []
+    owner: list[int] = []
+    after: list[int] = []
+    for i, word in enumerate(words):
+        bounds = (0, *hyphenation_points(word, hyphenate, min_length), len(word))
+        for k in range(len(bounds) - 1):
+            texts.append(word[bounds[k] : bounds[k + 1]])
+            owner.append(i)
+            after.append(_HYPHEN if k < len(bounds) - 2 else _SPACE)
+    n = len(texts)
+    after[-1] = _END
+    # prefix sums over pieces: x[i] width of pieces before i, sp[i] word spaces after them, nb[i] no-break spaces
+    x, sp, nb = [0.0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
+    for i, text in enumerate(texts):
+        x[i + 1] = x[i] + width_of(text)
+        sp[i + 1] = sp[i] + (after[i] == _SPACE)
+        nb[i + 1] = nb[i] + text.count("\u00a0")
+    widest = max((width_of(t) + (hyphen if after[i] == _HYPHEN else 0.0) for i, t in enumerate(texts)), default=0.0)
+    if widest > min(first_width, other_width) + _FUZZ:
+        return None
+
+    def best_breaks(max_ratio: float) -> list[tuple[int, int]] | None:
+        """Dynamic programming over break positions e (a line ends after piece e - 1) and the number of
+        hyphenated lines in a row ending there. Returns the chosen (break, hyphens in a row), first to last."""
+        inf = math.inf
+        cost: dict[int, list[float]] = {0: [0.0, inf, inf]}
+        back: dict[int, list[tuple[int, int] | None]] = {0: [None, None, None]}
+        starts = [0]  # break positions some line can end at, in order
+        lo = 0  # starts before starts[lo] can no longer begin a line that fits
+        for e in range(1, n + 1):
+            last = e == n
+            hyph = after[e - 1] == _HYPHEN
+            spaces_e = sp[e - 1]  # word spaces between pieces up to e - 1 (not the one after it)
+            while lo < len(starts):  # even squeezed and without a hyphen, the line from starts[lo] is too wide
+                a = starts[lo]
+                limit = first_width if a == 0 else other_width
+                if x[e] - x[a] + (space - squeeze) * (spaces_e - sp[a]) <= limit + _FUZZ:
+                    break
+                lo += 1
+            row = [inf, inf, inf]
+            links: list[tuple[int, int] | None] = [None, None, None]
+            for a in starts[lo:]:
+                line_width = first_width if a == 0 else other_width
+                spaces = spaces_e - sp[a]
+                natural = x[e] - x[a] + space * spaces + (hyphen if hyph else 0.0)
+                extra = line_width - natural
+                if extra < -spaces * squeeze - _FUZZ:
+                    continue  # overfull (with its hyphen)
+                if last:
+                    if a and after[a - 1] == _HYPHEN:
+                        continue  # no hyphen on the line before the last
+                    ratio = 0.0 if extra >= 0 else extra / (max(spaces + nb[e] - nb[a], 1) * unit)
+                else:
+                    ratio = extra / (max(spaces + nb[e] - nb[a], 1) * unit)
+                    if ratio > max_ratio:
+                        break  # later starts give shorter, looser lines still
+                demerits = (LINE_PENALTY + 100.0 * abs(ratio) ** 3) ** 2
+                if hyph:
+                    demerits += hyphen_penalty**2
+                for run, total in enumerate(cost[a]):
+                    if total == inf:
+                        continue
+                    if hyph:
+                        if run + 1 > MAX_HYPHENS_IN_A_ROW:
+                            continue
+                        here, d = run + 1, demerits + (double_hyphen_demerits if run else 0.0)
+                    else:
+                        here, d = 0, demerits
+                    if total + d < row[here]:
+                        row[here] = total + d
+                        links[here] = (a, run)
+            if row != [inf, inf, inf]:
+                cost[e], back[e] = row, links
+                starts.append(e)
+        if n not in cost:
+            return None
+        run = min(range(3), key=lambda r: cost[n][r])
+        chain = [(n, run)]
+        link = back[n][run]
+        while link is not None:
+            chain.append(link)
+            link = back[link[0]][link[1]]
+        return chain[::-1]
+
+    chain = best_breaks((MAX_STRETCH - 1.0) / STRETCH) or best_breaks(math.inf)
+    if chain is None:
+        return None
+    lines = []
+    for number, ((a, _), (e, _)) in enumerate(zip(chain, chain[1:], strict=False)):
+        out: list[str] = []
+        i = a
+        while i < e:  # group the line's pieces by word
+            j = i
+            while j + 1 < e and owner[j + 1] == owner[i]:
+                j += 1
+            word = words[owner[i]]
+            text = "".join(texts[i : j + 1])
+            begins = i == 0 or owner[i - 1] != owner[i]
+            ends = after[j] != _HYPHEN
+            out.append(word if begins and ends else _SplitWordEnd(text) if ends else _SplitWordHY(text + "-"))
+            i = j + 1
+        line_width = first_width if number == 0 else other_width
+        natural = sum(width_of(w) for w in out) + space * (len(out) - 1)  # as ReportLab measures a line
+        lines.append(Line(line_width - natural, out, after[e - 1] == _HYPHEN))
+    return lines
+
+
+# --- ReportLab paragraphs ------------------------------------------------------------------------------------
+
+
+def _hyphenator(style: Any) -> Hyphenator | None | bool:
+    """The style's hyphenation callable, None for no hyphenation, False when it is something else (a language
+    name ReportLab would look up itself)."""
+    lang = getattr(style, "hyphenationLang", "")
+    if not lang:
+        return None
+    return lang if callable(lang) else False
+
+
+def _simple(para: Any) -> bool:
+    """A paragraph total-fit may set: one plain run in the style's own font (no bold, italic, link or
+    fallback-font runs), justified, no bullet, none of ReportLab's special cases."""
+    style, frags = para.style, para.frags
+    if len(frags) != 1 or para.bulletText or style.alignment != TA_JUSTIFY:
+        return False
+    f = frags[0]
+    if (style.endDots or style.shaping or style.wordWrap or style.justifyLastLine or style.uriWasteReduce
+            or style.embeddedHyphenation or hasattr(f, "cbDefn") or hasattr(f, "backColor") or _processed_frags(frags)):
+        return False
+    if f.fontName != style.fontName or f.fontSize != style.fontSize or getattr(f, "rise", 0):
+        return False
+    return not (getattr(f, "link", None) or getattr(f, "us_lines", None)) and _hyphenator(style) is not False
+
+
+def _line_widths(widths: Sequence[float], start: int, stop: int) -> tuple[float, ...]:
+    return tuple(widths[min(i, len(widths) - 1)] for i in range(start, stop))
+
+
+_RESULTS: dict[tuple[Any, ...], tuple[list[tuple[float, list[str]]], int]] = {}
+
+
+def break_lines(para: Any, width: float | Sequence[float]) -> Any:
+    """What `Paragraph.breakLines(width)` returns, broken total-fit; None when the paragraph is not one this
+    module sets (then ReportLab's breaker must)."""
+    if not _simple(para):
+        return None
+    widths = list(width) if isinstance(width, (list, tuple)) else [width]
+    if len(set(widths[1:])) > 1:
+        return None  # only a first line that differs from the others
+    f = para.frags[0]
+    words = split(strip(f.text)) if hasattr(f, "text") else list(f.words)
+    if any(isinstance(w, (_SplitWord, _SHYStr)) or "\u00ad" in w for w in words):
+        return None
+    ascent, descent = getAscentDescent(f.fontName, f.fontSize)
+    if not any(strip(w) for w in words):
+        return f.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=f.fontSize)
+    kept = para.__dict__.get("_total_fit_kept")
+    if kept is not None and len(kept[0]) == len(kept[1]) and all(
+            abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True)):
+        lines = [(extra, list(ws)) for extra, ws in kept[1]]
+        hyphenated = sum(isinstance(ws[-1], _SplitWordHY) for _, ws in lines)
+    else:
+        style = para.style
+        hyphenate = _hyphenator(style) or None
+        min_length = getattr(style, "hyphenationMinWordLength", hyphenationMinWordLength)
+        key = (tuple(words), tuple(map(type, words)), f.fontName, f.fontSize, widths[0], widths[-1], hyphenate,
+               style.spaceShrinkage, min_length)
+        result = _RESULTS.get(key)
+        if result is None:
+            broken = break_words(words, widths, f.fontName, f.fontSize, hyphenate=hyphenate,
+                                 shrinkage=style.spaceShrinkage or 0.0, min_length=min_length)
+            if broken is None:
+                return None
+            result = ([(ln.extra, ln.words) for ln in broken], sum(ln.hyphenated for ln in broken))
+            if len(_RESULTS) > 2_000:
+                _RESULTS.clear()
+            _RESULTS[key] = result
+        lines, hyphenated = [(extra, list(ws)) for extra, ws in result[0]], result[1]
+    para.height = 0  # as ReportLab's breakLines leaves it; wrap sets the height from the lines
+    para._width_max = max(w - extra for w, (extra, _) in zip(_line_widths(widths, 0, len(lines)), lines, strict=True))
+    para._hyphenations, para._splitLongWordCount = hyphenated, 0
+    return f.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=f.fontSize)
+
+
+def keep_split_lines(para: Any, parts: list[Any]) -> None:
+    """After `Paragraph.split`: give each part the lines (and their widths) it had in the whole paragraph."""
+    bl = para.__dict__.get("blPara")
+    widths = para.__dict__.get("_wrapWidths")
+    if len(parts) != 2 or bl is None or bl.kind != 0 or not widths or "blPara" not in parts[0].__dict__:
+        return
+    s, n = len(parts[0].blPara.lines), len(bl.lines)
+    parts[0]._total_fit_kept = (_line_widths(widths, 0, s), bl.lines[:s])
+    parts[1]._total_fit_kept = (_line_widths(widths, s, n), bl.lines[s:])
+
