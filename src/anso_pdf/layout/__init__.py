@@ -49,6 +49,8 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
                 loose = tried(fit)
                 if _chain_fits(loose, chain) and _emptiest(loose, chain) < _emptiest(pick, chain) - 0.02:
                     pick = loose
+                if _emptiest(pick, chain) <= VISIBLY_EMPTY:
+                    break  # full enough: looser still would only spread the text more
         chosen.append(pick)
     if diags.errors:
         return None
