@@ -98,7 +98,7 @@ def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cach
             say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache) "
                 f"in {time.perf_counter() - started:.2f} s")
         except ImageProblem as exc:
-            diags.error(None, str(exc), "export the photo again as JPEG")
+            diags.error(exc.span, str(exc), "open the photo in an image editor and export it again as JPEG")
             diags.raise_if_errors()
             raise
         for name in profiles:

@@ -188,9 +188,9 @@ KIND_TYPES = {
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the issue format, from the same tables the validator uses."""
+    """The JSON Schema (draft-07) of the issue format, from the same tables the validator uses."""
     schema = _table_schema(ISSUE)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # what editors' YAML support implements
     schema["$id"] = "https://anso-pdf.example/issue-format-1.schema.json"
     schema["title"] = "anso-pdf issue file, format 1"
     return schema
@@ -228,5 +228,8 @@ def _field_schema(f: Field) -> dict[str, Any]:
         out["minimum"] = f.minimum
     if f.maximum is not None and f.kind == "int":
         out["maximum"] = f.maximum
-    out["description"] = f.doc + (f" (default: {f.default})" if f.default not in (None, False, True) else "")
+    if f.default is not None and f.kind not in ("object", "list"):
+        out["default"] = f.default
+    shown = f.default is not None and not isinstance(f.default, bool)
+    out["description"] = f.doc + (f" (default: {f.default})" if shown else "")
     return out

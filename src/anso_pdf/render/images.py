@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from anso_pdf import __version__
+from anso_pdf.diagnostics import Span
 from anso_pdf.layout.document import PhotoUse
 from anso_pdf.render.profiles import OUTPUT_INTENT, PROFILES, Profile
 from anso_pdf.resources import icc_path
@@ -47,7 +48,11 @@ class Prepared:
 
 
 class ImageProblem(Exception):
-    pass
+    """A photo that passed the header checks but cannot be decoded or converted; `span` is where it is named."""
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.span = span
 
 
 def cache_dir() -> Path:
@@ -175,7 +180,7 @@ def _prepare_file(group: list[PhotoUse], profiles: list[Profile], *, use_cache: 
     try:
         raw = open_image_file(first.path)
     except AssetError as exc:
-        raise ImageProblem(f"'{first.written}' could not be read: {exc.message}") from None
+        raise ImageProblem(f"'{first.written}' could not be read: {exc.message}", first.span) from None
     content = hashlib.sha256(raw).hexdigest()
     done: dict[tuple[PhotoUse, str], Prepared] = {}
     missing: dict[tuple[int, int], list[tuple[PhotoUse, Profile, str]]] = {}  # by decode size
@@ -245,7 +250,7 @@ def _decode(raw: bytes, use: PhotoUse, need: tuple[int, int]) -> _Source:
         im = _flatten(im)
         im.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ImageProblem(f"'{use.image.written}' could not be decoded: {exc}") from None
+        raise ImageProblem(f"'{use.image.written}' could not be decoded: {exc}", use.image.span) from None
     return _Source(im, icc, use.image.written)
 
 
@@ -268,7 +273,7 @@ def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tu
         if transform is not None:
             out = ImageCms.applyTransform(out, transform)
     except (OSError, ValueError) as exc:
-        raise ImageProblem(f"'{source.written}' could not be converted: {exc}") from None
+        raise ImageProblem(f"'{source.written}' could not be converted: {exc}", source.span) from None
     out.info = {}  # nothing of the original travels: no EXIF, GPS, serial numbers, comments, XMP
     buf = io.BytesIO()
     save: dict[str, object] = {"quality": profile.jpeg_quality, "optimize": True}

@@ -158,9 +158,13 @@ def probe_image(path: Path) -> ImageInfo:
                         "export a smaller copy",
                     )
                 orientation = im.getexif().get(0x0112, 1)
-                if fmt == "JPEG":
-                    im.draft("RGB", (max(1, w // 8), max(1, h // 8)))  # decode at 1/8 scale: finds truncation cheaply
-                im.load()
+                if fmt != "JPEG":
+                    im.load()
+                elif data.rstrip(b"\0")[-2:] != b"\xff\xd9":  # no end marker: decode at 1/8 scale to be sure
+                    im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
+                    im.load()
+                # a JPEG that ends properly is decoded when it is prepared; damage inside it is reported then,
+                # at its line, so `check` need not decode every camera original (issue #6)
     except AssetError:
         raise
     except Image.DecompressionBombError as exc:  # raised by Image.open itself, before we see the size
