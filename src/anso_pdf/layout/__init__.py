@@ -162,8 +162,8 @@ def _emptiest(att: Attempt, chain: list[int]) -> float:
 def report_overflow(att: Attempt, diags: Diagnostics, chain: list[int]) -> None:
     """issue #4: one message per overflowing section: where it had to end, how much is over."""
     pag = att.paginator
-    for message in pag.errors:
-        diags.error(None, f"layout: {message}")
+    for span, message in pag.errors:
+        diags.error(span, message, "make its photos smaller, or split its text")
     for over in pag.overflows.values():
         if over.limit not in chain:
             continue

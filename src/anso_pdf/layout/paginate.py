@@ -76,7 +76,7 @@ class Paginator:
         self.placed_ids: set[str] = set()
         self.lowest: dict[int, float] = {}
         self.story: SectionStory | None = None
-        self.errors: list[str] = []
+        self.errors: list[tuple[Any, str]] = []  # (the section's span, what went wrong)
 
     # --- geometry -----------------------------------------------------------------------------------
 
@@ -104,6 +104,7 @@ class Paginator:
             over = self.overflows.setdefault(self.story.section.key, Overflow(self.story, self.limit))
             over.lines += _lines(flowable, self.L) if not hasattr(flowable, "blPara") else len(flowable.blPara.lines)
             over.words += _words(flowable) or getattr(flowable, "anso_words", 0)
+            self.fresh = False  # measured, not placed, but it takes this (virtual) page's room all the same
             return
         self.section_pages.setdefault(self.story.section.key, self.page)
         ident = getattr(flowable, "anso_id", "")
@@ -117,6 +118,10 @@ class Paginator:
         )
         self.lowest[self.page] = min(self.lowest.get(self.page, self.area.top), y)
         self.fresh = False
+
+    def _error(self, message: str) -> None:
+        where = self.story.section if self.story else None
+        self.errors.append((where.span if where else None, f"section '{where.title}': {message}" if where else message))
 
     # --- sections -------------------------------------------------------------------------------------
 
@@ -194,7 +199,7 @@ class Paginator:
         self._record(flowable, area.x, self.y - h, area.width, h)
         self.y -= h
         if h > area.height + EPS:
-            self.errors.append(f"'{getattr(flowable, 'anso_id', '?')}' is taller than a page")
+            self._error(f"a block ({getattr(flowable, 'anso_id', '?')}) is taller than a page")
 
     def place_run(self, run: list[Any], *, may_break: bool) -> list[Any]:
         """Fill the columns from the current position, balanced when the run ends on this page."""
@@ -202,7 +207,7 @@ class Paginator:
         while run:
             guard += 1
             if guard > 40:
-                self.errors.append("the layout did not converge")
+                self._error("the columns could not be filled (the layout did not converge)")
                 return []
             area = self.area
             avail = self.y - area.bottom
@@ -222,7 +227,7 @@ class Paginator:
             columns, rest = self._no_widow_over_the_page(run, area, avail, columns, rest)
             progress = any(c.placed for c in columns)
             if not progress and self.fresh:
-                self.errors.append(f"'{getattr(run[0], 'anso_id', '?')}' does not fit in an empty column")
+                self._error(f"a block ({getattr(run[0], 'anso_id', '?')}) does not fit in an empty column")
                 columns, rest = self.fill(run, area.column_width, [10_000.0] * area.columns)
             self._place_columns(columns, area)
             run = rest
