@@ -175,5 +175,5 @@ def report_overflow(att: Attempt, diags: Diagnostics, chain: list[int]) -> None:
             f"section '{section.title}' does not fit: it must end on page {over.limit}, "
             f"and about {lines} lines are over, even at {att.fit.body_size:g} pt body on {att.fit.leading:g} pt lines",
             f"cut about {words} words, or a photo, from this section"
-            + ("" if section.continues_on else ", or let it continue on a later page (continues_on)"),
+            + ("" if section.continues_on or over.limit >= PAGES else ", or let it continue on a later page (continues_on)"),
         )
