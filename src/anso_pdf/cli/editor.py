@@ -11,7 +11,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from anso_pdf.cli import ProfileChoice, _profiles, app, render_one, report
-from anso_pdf.cli.output import OutputError, targets, write_all_atomically, write_atomically
+from anso_pdf.cli.output import OutputError, _stage, targets, write_all_atomically, write_atomically
 from anso_pdf.diagnostics import IssueError
 
 if TYPE_CHECKING:
@@ -65,19 +64,8 @@ def schema_reference(target: Path) -> str | None:
 
 def write_new(path: Path, data: bytes) -> None:
     """Write a file that must not exist yet: atomically, and never replacing a file that appears meanwhile."""
+    tmp, _ = _stage(path, data)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(path, exc.strerror or str(exc)) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         try:
             os.link(tmp, path)  # fails if the name exists: no overwrite, even in a race
         except FileExistsError:
