@@ -1,15 +1,17 @@
 """issue #8: how loose is the body text? Word-space stretch per line, justified against ragged-right, with
-and without hyphenation, on the sample issue and generated issues, by column width.
+and without hyphenation, total-fit (layout/linebreak.py) against ReportLab's greedy line breaker, on the
+sample issue and generated issues, by column width.
 
     python bench/line_spacing.py            # the tables written in docs/typography.md
     python bench/line_spacing.py --shaping  # also try ReportLab's shaping (needs uharfbuzz)
 
 For every body line that justification stretches (body paragraphs, not a paragraph's last line, no forced
 break) it computes stretch = (space + extraSpace / spaces) / space: the word space a justified line gets over
-the font's natural word space, for the line breaks of that configuration (ReportLab breaks lines the same
-way whatever the alignment, so for ragged-right it says how loose the same breaks would be if justified; the
-ragged-right tables add the gap left at the right edge instead). The layout is the real one (copyfitting
-included), set otherwise only through tests/layout_checks.patched_typesetting, never by editing src/.
+the font's natural word space, for the line breaks of that configuration (the breaks do not depend on the
+alignment, except that total-fit sets only justified paragraphs: for ragged-right it says how loose the same
+breaks would be if justified; the ragged-right tables add the gap left at the right edge instead). The layout
+is the real one (copyfitting included), set otherwise only through tests/layout_checks.patched_typesetting and
+the breaker switches below, never by editing src/.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -33,21 +38,73 @@ MM = 72 / 25.4
 ISSUES = ("a4-four-sections", "a4-six-short", "a4-long", "letter-3col")  # and the sample
 CONFIGS = (
     ("as coded", {}),
+    ("as coded, ReportLab's greedy line breaker", {"breaker": "greedy"}),
     ("justified, hyphenation", {"body": "justified"}),
+    ("justified, hyphenation, ReportLab's greedy line breaker", {"body": "justified", "breaker": "greedy"}),
+    ("justified, hyphenation, total-fit without the limit of two hyphens in a row",
+     {"body": "justified", "breaker": "any-ladder"}),
+    ("justified, hyphenation, total-fit with no hyphen on the line before the last",
+     {"body": "justified", "breaker": "no-final-hyphen"}),
+    ("justified, hyphenation, word spaces may shrink by 20 % (spaceShrinkage=0.2)", {"body": "justified", "shrink": 0.2}),
+    ("justified, hyphenation, word spaces may shrink by 20 %, ReportLab's greedy line breaker",
+     {"body": "justified", "shrink": 0.2, "breaker": "greedy"}),
     ("justified, no hyphenation", {"body": "justified", "hyphenation": False}),
+    ("justified, no hyphenation, ReportLab's greedy line breaker", {"body": "justified", "hyphenation": False,
+                                                                    "breaker": "greedy"}),
     ("ragged-right, hyphenation", {"body": "ragged"}),
     ("ragged-right, no hyphenation", {"body": "ragged", "hyphenation": False}),
-    ("justified, hyphenation, breaks after hyphens in the text", {"body": "justified", "embedded": 1}),
+    ("justified, hyphenation, breaks after hyphens in the text (ReportLab's breaker: total-fit leaves "
+     "embeddedHyphenation to it)", {"body": "justified", "embedded": 1}),
     ("justified, hyphenating only words of 8+ letters", {"body": "justified", "min_letters": 8}),
     ("ragged-right, hyphenating only words of 8+ letters", {"body": "ragged", "min_letters": 8}),
 )
+
+
+@contextmanager
+def breaker(kind: str | None) -> Iterator[None]:
+    """The line breaker for one configuration: as coded (None), ReportLab's greedy one for every paragraph
+    ("greedy"), or total-fit with one of its hyphenation rules changed."""
+    from anso_pdf.layout import inline, linebreak
+
+    patches = {
+        None: [],
+        "greedy": [mock.patch.object(inline.MeasuredParagraph, "breakLines", inline.Paragraph.breakLines)],
+        "any-ladder": [mock.patch.object(linebreak, "MAX_HYPHENS_IN_A_ROW", 20)],
+        "no-final-hyphen": [mock.patch.object(linebreak, "FORBID_FINAL_HYPHEN", True)],
+    }[kind]
+    linebreak._RESULTS.clear()  # results are kept per text and measure, not per rule
+    with ExitStack() as stack:
+        for patch in patches:
+            stack.enter_context(patch)
+        yield
+    linebreak._RESULTS.clear()
+
+
+@contextmanager
+def shrinkage(share: float | None) -> Iterator[None]:
+    """Let word spaces shrink by `share` of their width (ParagraphStyle.spaceShrinkage, 0.05 as coded)."""
+    if share is None:
+        yield
+        return
+    from anso_pdf.layout import styles as S
+
+    original = S.Styles.__init__
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)
+        for style in vars(self).values():
+            if hasattr(style, "alignment"):
+                style.spaceShrinkage = share
+
+    with mock.patch.object(S.Styles, "__init__", init):
+        yield
 
 
 def settings() -> str:
     from reportlab.lib.enums import TA_JUSTIFY
 
     from anso_pdf import pipeline
-    from anso_pdf.layout import paginate
+    from anso_pdf.layout import linebreak, paginate
     from anso_pdf.layout.inks import Palette
     from anso_pdf.layout.styles import BASE_FIT, Styles
 
@@ -60,7 +117,9 @@ def settings() -> str:
             f"{'justified' if body.alignment == TA_JUSTIFY else 'not justified'}"
             + (f", ragged-right below {narrow / MM:.0f} mm" if narrow else "")
             + f"; hyphenation {'on' if body.hyphenationLang else 'off'}, embeddedHyphenation={body.embeddedHyphenation}, "
-            f"spaceShrinkage={body.spaceShrinkage}, allowWidows={body.allowWidows}, allowOrphans={body.allowOrphans}")
+            f"spaceShrinkage={body.spaceShrinkage}, allowWidows={body.allowWidows}, allowOrphans={body.allowOrphans}; "
+            f"line breaking total-fit for justified plain paragraphs (at most {linebreak.MAX_HYPHENS_IN_A_ROW} "
+            f"hyphens in a row, hyphen before the last line {'forbidden' if linebreak.FORBID_FINAL_HYPHEN else 'allowed'})")
 
 
 def width_class(line: LC.Line) -> str:
@@ -81,7 +140,9 @@ def measure(paths: dict[str, Path], options: dict) -> tuple[dict[str, list[LC.Li
     ladders: dict[str, int] = defaultdict(int)
     failed = []
     start = time.perf_counter()
-    with LC.patched_typesetting(**options):
+    options = dict(options)
+    with breaker(options.pop("breaker", None)), shrinkage(options.pop("shrink", None)), \
+            LC.patched_typesetting(**options):
         for name, path in paths.items():
             try:
                 laid = LC.lay_out(path, name)
@@ -127,7 +188,6 @@ def shaping(paths: dict[str, Path]) -> None:
         print("  uharfbuzz is not installed: shaping=1 would raise 'Cannot import uharfbuzz so shaping is not allowed'")
         return
     from contextlib import nullcontext
-    from unittest import mock
 
     from reportlab.lib.styles import ParagraphStyle
 

@@ -8,16 +8,17 @@ lines' demerits is least:
   font and size;
 - glue is the word space: its natural width, stretch of STRETCH spaces (badness 100 at that stretch) and
   shrink of at most `spaceShrinkage` of a space, the squeeze ReportLab itself allows;
-- a break inside a word costs HYPHEN_PENALTY and the width of a hyphen; two hyphenated lines in a row cost
-  DOUBLE_HYPHEN_DEMERITS more, a third in a row is not allowed, nor a hyphen on the line before the last;
+- a break inside a word costs HYPHEN_PENALTY and the width of a hyphen; a second hyphenated line in a row
+  costs DOUBLE_HYPHEN_DEMERITS more and a third is not allowed; a hyphen on the line before the last costs
+  FINAL_HYPHEN_DEMERITS (forbidden with FORBID_FINAL_HYPHEN, which is off: see docs/typography.md);
 - the first line may be narrower (first-line indent): ReportLab passes the widths of the first and the other
   lines;
 - the last line is set ragged: it stretches without limit and costs nothing for it.
 
-Demerits of a line are (LINE_PENALTY + badness)^2 + penalty^2 (+ the double-hyphen demerits), badness being
-100 r^3 for a line whose spaces change by r times their stretch (uncapped, so a very loose line always costs
-more than a less loose one). A first pass considers only lines stretched up to MAX_STRETCH times the word
-space; when that finds no way through the paragraph, a second pass takes any line that is not overfull.
+Demerits of a line are (LINE_PENALTY + badness)^2 + penalty^2 (+ the demerits above), badness being 100 r^3 for
+a line whose spaces change by r times their stretch (uncapped, so a very loose line always costs more than a
+less loose one). A first pass considers only lines stretched up to MAX_STRETCH times the word space; when that
+finds no way through the paragraph, a second pass takes any line that is not overfull.
 
 `break_lines` returns the lines in the structure ReportLab's `Paragraph.breakLines` returns for a paragraph of
 one plain fragment (kind 0: `(extraSpace, [words])` per line, hyphenated heads as `_SplitWordHY` and tails as
@@ -55,10 +56,14 @@ from reportlab.rl_settings import hyphenationMinWordLength
 
 STRETCH = 0.5  # a word space stretched by half its width has badness 100
 MAX_STRETCH = 3.0  # first pass: lines whose word space is at most this many times the natural one
-LINE_PENALTY = 10.0
-HYPHEN_PENALTY = 50.0
-DOUBLE_HYPHEN_DEMERITS = 3000.0
+LINE_PENALTY = 10.0  # TeX's \linepenalty
+HYPHEN_PENALTY = 50.0  # TeX's \hyphenpenalty
+DOUBLE_HYPHEN_DEMERITS = 3000.0  # a second hyphenated line in a row
 MAX_HYPHENS_IN_A_ROW = 2
+FINAL_HYPHEN_DEMERITS = 5000.0  # a hyphen on the line before the last (TeX's \finalhyphendemerits)
+# Forbid that hyphen outright? Measured (docs/typography.md): it costs more word space than total-fit wins, and
+# the layout checks' word-space limit fails, so it is off; when on, it gives way only in the second pass.
+FORBID_FINAL_HYPHEN = False
 
 Hyphenator = Callable[[str], Iterable[tuple[str, str]]]
 
@@ -129,11 +134,14 @@ def break_words(
     hyphenate: Hyphenator | None = None,
     shrinkage: float = 0.05,
     min_length: int = hyphenationMinWordLength,
-    hyphen_penalty: float = HYPHEN_PENALTY,
-    double_hyphen_demerits: float = DOUBLE_HYPHEN_DEMERITS,
+    hyphen_penalty: float | None = None,
+    forbid_final_hyphen: bool | None = None,
 ) -> list[Line] | None:
     """Break `words` into lines of `widths` (the first line's width, then the others'; the last entry repeats)
-    with the least total demerits. None when a piece of a word is wider than its line."""
+    with the least total demerits. None when a piece of a word is wider than its line. The penalties are the
+    module's constants unless given."""
+    hyphen_penalty = HYPHEN_PENALTY if hyphen_penalty is None else hyphen_penalty
+    forbid_final_hyphen = FORBID_FINAL_HYPHEN if forbid_final_hyphen is None else forbid_final_hyphen
     width_of = _widths(font, size)
     space = width_of(" ")
     hyphen = width_of("-")
@@ -166,9 +174,9 @@ def break_words(
     def best_breaks(max_ratio: float) -> list[tuple[int, int]] | None:
         """Dynamic programming over break positions e (a line ends after piece e - 1) and the number of
         hyphenated lines in a row ending there. Returns the chosen (break, hyphens in a row), first to last."""
-        inf = math.inf
-        cost: dict[int, list[float]] = {0: [0.0, inf, inf]}
-        back: dict[int, list[tuple[int, int] | None]] = {0: [None, None, None]}
+        inf, runs = math.inf, MAX_HYPHENS_IN_A_ROW + 1
+        cost: dict[int, list[float]] = {0: [0.0] + [inf] * (runs - 1)}
+        back: dict[int, list[tuple[int, int] | None]] = {0: [None] * runs}
         starts = [0]  # break positions some line can end at, in order
         lo = 0  # starts before starts[lo] can no longer begin a line that fits
         for e in range(1, n + 1):
@@ -181,8 +189,8 @@ def break_words(
                 if x[e] - x[a] + (space - squeeze) * (spaces_e - sp[a]) <= limit + _FUZZ:
                     break
                 lo += 1
-            row = [inf, inf, inf]
-            links: list[tuple[int, int] | None] = [None, None, None]
+            row = [inf] * runs
+            links: list[tuple[int, int] | None] = [None] * runs
             for a in starts[lo:]:
                 line_width = first_width if a == 0 else other_width
                 spaces = spaces_e - sp[a]
@@ -190,35 +198,37 @@ def break_words(
                 extra = line_width - natural
                 if extra < -spaces * squeeze - _FUZZ:
                     continue  # overfull (with its hyphen)
+                ratio = extra / (max(spaces + nb[e] - nb[a], 1) * unit)  # no-break spaces stretch too
+                final_hyphen = last and a > 0 and after[a - 1] == _HYPHEN
                 if last:
-                    if a and after[a - 1] == _HYPHEN:
-                        continue  # no hyphen on the line before the last
-                    ratio = 0.0 if extra >= 0 else extra / (max(spaces + nb[e] - nb[a], 1) * unit)
-                else:
-                    ratio = extra / (max(spaces + nb[e] - nb[a], 1) * unit)
-                    if ratio > max_ratio:
-                        break  # later starts give shorter, looser lines still
+                    if final_hyphen and forbid_final_hyphen and max_ratio < inf:
+                        continue
+                    ratio = min(ratio, 0.0)  # the last line is ragged: only squeezing it costs
+                elif ratio > max_ratio:
+                    break  # later starts give shorter, looser lines still
                 demerits = (LINE_PENALTY + 100.0 * abs(ratio) ** 3) ** 2
                 if hyph:
                     demerits += hyphen_penalty**2
+                if final_hyphen:
+                    demerits += FINAL_HYPHEN_DEMERITS
                 for run, total in enumerate(cost[a]):
                     if total == inf:
                         continue
                     if hyph:
                         if run + 1 > MAX_HYPHENS_IN_A_ROW:
                             continue
-                        here, d = run + 1, demerits + (double_hyphen_demerits if run else 0.0)
+                        here, d = run + 1, demerits + (DOUBLE_HYPHEN_DEMERITS if run else 0.0)
                     else:
                         here, d = 0, demerits
                     if total + d < row[here]:
                         row[here] = total + d
                         links[here] = (a, run)
-            if row != [inf, inf, inf]:
+            if min(row) < inf:
                 cost[e], back[e] = row, links
                 starts.append(e)
         if n not in cost:
             return None
-        run = min(range(3), key=lambda r: cost[n][r])
+        run = min(range(runs), key=lambda r: cost[n][r])
         chain = [(n, run)]
         link = back[n][run]
         while link is not None:
@@ -244,7 +254,9 @@ def break_words(
             out.append(word if begins and ends else _SplitWordEnd(text) if ends else _SplitWordHY(text + "-"))
             i = j + 1
         line_width = first_width if number == 0 else other_width
-        natural = sum(width_of(w) for w in out) + space * (len(out) - 1)  # as ReportLab measures a line
+        natural = -space
+        for w in out:  # summed as ReportLab's breaker sums, so the same line gets the same extraSpace
+            natural = natural + space + width_of(w)
         lines.append(Line(line_width - natural, out, after[e - 1] == _HYPHEN))
     return lines
 
@@ -298,9 +310,8 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
     ascent, descent = getAscentDescent(f.fontName, f.fontSize)
     if not any(strip(w) for w in words):
         return f.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=f.fontSize)
-    kept = para.__dict__.get("_total_fit_kept")
-    if kept is not None and len(kept[0]) == len(kept[1]) and all(
-            abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True)):
+    kept = para.__dict__.get("_total_fit_kept")  # a part of a split paragraph, wrapped at the width it was split at
+    if kept is not None and all(abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True)):
         lines = [(extra, list(ws)) for extra, ws in kept[1]]
         hyphenated = sum(isinstance(ws[-1], _SplitWordHY) for _, ws in lines)
     else:
