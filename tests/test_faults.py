@@ -269,9 +269,11 @@ def test_ctrl_c_while_writing(workspace: Path, earlier_pdfs: dict[str, bytes]) -
 def test_sigterm_during_layout(workspace: Path, earlier_pdfs: dict[str, bytes]) -> None:
     """Without any patching: stopped somewhere in start-up or layout, before anything is written."""
     env = dict(os.environ, XDG_CACHE_HOME=str(workspace / "cache"))
-    child = subprocess.Popen([sys.executable, "-m", "anso_pdf", "render", "news.yaml"], cwd=workspace, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.4)
+    child = subprocess.Popen([sys.executable, "-m", "anso_pdf", "render", "news.yaml", "--verbose"], cwd=workspace,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stderr is not None
+    first = child.stderr.readline()  # "  read news.yaml: ...": loaded, about to lay out (no sleep to guess)
+    assert "read news.yaml" in first, first
     child.send_signal(signal.SIGTERM)
     _, err = child.communicate(timeout=30)
     assert child.returncode in (128 + signal.SIGTERM, -signal.SIGTERM), err

@@ -30,7 +30,7 @@ class ProfileChoice(StrEnum):
     all = "all"
 
 
-STATE = {"debug": False}
+STATE = {"debug": False, "written": False}
 
 
 def _version(value: bool) -> None:
@@ -73,11 +73,13 @@ def render_one(issue: Path, profiles: list[str], out: Path | None, *, many: bool
         report.say(f"{shown}: --strict: {report.summary(0, len(built.warnings))} count as failures; no PDF written")
         return 1
     paths = targets(issue, profiles, out, many=many)
+    _stop_if_interrupted()
     try:
         write_all_atomically({path: built.pdfs[name] for name, path in paths.items()})
     except OutputError as exc:
         print(f"{exc.path}: error: cannot write the PDF: {exc.reason}", file=sys.stderr)
         return 1
+    STATE["written"] = True
     if not quiet:
         for note in built.notes:
             report.say(f"{shown}: note: {note}")
@@ -146,11 +148,22 @@ def check(
 
 from anso_pdf.cli import editor  # noqa: E402,F401  (registers new, schema, watch, preview)
 
+_INTERRUPTED: list[int] = []  # the signal, once one came: checked again before anything is written
+
 
 def _interrupted(signum: int, frame: object) -> None:
     """Ctrl-C or SIGTERM: say so; temporary files are removed as the exception unwinds, earlier PDFs stay."""
-    print(f"anso-pdf: interrupted ({signal.Signals(signum).name}); no earlier PDF was overwritten", file=sys.stderr)
+    if not _INTERRUPTED:
+        done = "the new PDFs had been written" if STATE.get("written") else "no earlier PDF was overwritten"
+        print(f"anso-pdf: interrupted ({signal.Signals(signum).name}); {done}", file=sys.stderr)
+    _INTERRUPTED.append(signum)
     sys.exit(128 + signum)
+
+
+def _stop_if_interrupted() -> None:
+    """Library code with a bare `except:` can swallow the SystemExit of a signal; never write after one."""
+    if _INTERRUPTED:
+        sys.exit(128 + _INTERRUPTED[0])
 
 
 def main() -> None:
@@ -163,6 +176,7 @@ def main() -> None:
         print("interrupted; nothing was overwritten", file=sys.stderr)
         sys.exit(130)
     except SystemExit:
+        _stop_if_interrupted()
         raise
     except Exception as exc:  # the last line of defence: no traceback reaches the user
         if STATE["debug"] or "--debug" in sys.argv:

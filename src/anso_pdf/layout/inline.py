@@ -11,11 +11,19 @@ from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import paragraph as _reportlab_paragraph
 from reportlab.platypus.paragraph import Paragraph
 
 from anso_pdf.layout import linebreak
 from anso_pdf.layout.fonts import FALLBACK, FontSet, register_fonts
 from anso_pdf.model.text import Run
+
+# With hyphenation on, ReportLab splits a URL once after "https://" and sets the rest on one line, however
+# wide (verified: 197 pt past a 130 pt column). Without its URL rule a long URL is broken between characters
+# where the line is full, so it never runs past the column edge (reportlab==5.1.0 is pinned).
+_reportlab_paragraph._uri_split_pairs = lambda word: None
+
+_URL_LIKE = re.compile(r"\S*(?:://|@|www\.)\S*")
 
 
 def _family(style: ParagraphStyle) -> str:
@@ -47,13 +55,25 @@ def _wrap(text: str, fallback: bool) -> str:
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
+def _no_break_compounds(text: str) -> str:
+    parts = []
+    last = 0
+    for m in _URL_LIKE.finditer(text):
+        parts.append(_INNER_HYPHEN.sub("\u2011", text[last : m.start()]))
+        parts.append(m.group(0))
+        last = m.end()
+    parts.append(_INNER_HYPHEN.sub("\u2011", text[last:]))
+    return "".join(parts)
+
+
 def runs_markup(runs: Iterable[Run], style: ParagraphStyle) -> str:
     fonts = register_fonts()
     family = _family(style)
     parts: list[str] = []
     for run in runs:
         # a compound's own hyphen never ends a line ("co-hosted", "13-14 May"): a non-breaking hyphen looks the same
-        shown = _INNER_HYPHEN.sub("\u2011", run.text) if fonts.covers(family, "\u2011") else run.text
+        # (not inside web and e-mail addresses: copied from the PDF, they must work)
+        shown = _no_break_compounds(run.text) if fonts.covers(family, "\u2011") else run.text
         text = _escape_with_fallback(shown, family, fonts)
         if run.bold:
             text = f"<b>{text}</b>"
