@@ -14,16 +14,15 @@ from anso_pdf.resources import icc_path
 
 
 @cache
-def _transforms():  # type: ignore[no-untyped-def]
+def _transform(to_cmyk: bool):  # type: ignore[no-untyped-def]
+    """sRGB -> output CMYK, or back; built once per process, and only the direction a profile needs."""
     from PIL import ImageCms
 
     srgb = ImageCms.getOpenProfile(str(icc_path("sRGB.icc")))
     cmyk = ImageCms.getOpenProfile(str(icc_path(OUTPUT_INTENT["icc"])))
-    to_cmyk = ImageCms.buildTransform(srgb, cmyk, "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                                      flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-    to_rgb = ImageCms.buildTransform(cmyk, srgb, "CMYK", "RGB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                                     flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-    return to_cmyk, to_rgb
+    source, dest, modes = (srgb, cmyk, ("RGB", "CMYK")) if to_cmyk else (cmyk, srgb, ("CMYK", "RGB"))
+    return ImageCms.buildTransform(source, dest, *modes, renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                   flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
 
 @cache
@@ -35,7 +34,7 @@ def cmyk_of(colour: Colour) -> tuple[float, float, float, float]:
 
     assert colour.rgb is not None
     px = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in colour.rgb))
-    c, m, y, k = ImageCms.applyTransform(px, _transforms()[0]).getpixel((0, 0))
+    c, m, y, k = ImageCms.applyTransform(px, _transform(True)).getpixel((0, 0))
     return _limit_ink((c / 255, m / 255, y / 255, k / 255))
 
 
@@ -50,7 +49,7 @@ def rgb_of(colour: Colour) -> tuple[float, float, float]:
         grey = 1 - colour.cmyk[3]
         return (grey * 0.98, grey * 0.98, grey * 0.98) if grey < 1 else (1.0, 1.0, 1.0)
     px = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in colour.cmyk))
-    r, g, b = ImageCms.applyTransform(px, _transforms()[1]).getpixel((0, 0))
+    r, g, b = ImageCms.applyTransform(px, _transform(False)).getpixel((0, 0))
     return (r / 255, g / 255, b / 255)
 
 
