@@ -1,17 +1,22 @@
-"""issue #8: how loose is the body text? Word-space stretch per line, justified against ragged-right, with
-and without hyphenation, total-fit (layout/linebreak.py) against ReportLab's greedy line breaker, on the
-sample issue and generated issues, by column width.
+"""issue #8: how loose is the body text, how even is its rag? Word-space stretch per line, justified against
+ragged-right, with and without hyphenation, total-fit (layout/linebreak.py) against ReportLab's greedy line
+breaker, on the sample issue and generated issues, by column width.
 
-    python bench/line_spacing.py            # the tables written in docs/typography.md
-    python bench/line_spacing.py --shaping  # also try ReportLab's shaping (needs uharfbuzz)
+    python bench/line_spacing.py                 # the tables written in docs/typography.md
+    python bench/line_spacing.py --config greedy # only the configurations whose title contains "greedy"
+    python bench/line_spacing.py --shaping       # also try ReportLab's shaping (needs uharfbuzz)
 
 For every body line that justification stretches (body paragraphs, not a paragraph's last line, no forced
 break) it computes stretch = (space + extraSpace / spaces) / space: the word space a justified line gets over
-the font's natural word space, for the line breaks of that configuration (the breaks do not depend on the
-alignment, except that total-fit sets only justified paragraphs: for ragged-right it says how loose the same
-breaks would be if justified; the ragged-right tables add the gap left at the right edge instead). The layout
-is the real one (copyfitting included), set otherwise only through tests/layout_checks.patched_typesetting and
-the breaker switches below, never by editing src/.
+the font's natural word space, for the line breaks of that configuration. For ragged-right lines it gives the
+gap left at the right edge (extraSpace; negative when ReportLab's breaker let the line run past the column,
+which it allows by up to spaceShrinkage of its spaces) and how loose the same breaks would be if justified.
+Total-fit breaks justified body text one way and ragged-right body text (the narrow columns' ragged copies of
+the body styles) another; "ragged-right everywhere" sets the body styles left-aligned, which the code leaves to
+ReportLab's breaker unless the configuration says total-fit. Hyphens: the share of those lines ending in a
+hyphen and the longest run of hyphenated lines in a row in any body paragraph. The layout is the real one
+(copyfitting included), set otherwise only through tests/layout_checks.patched_typesetting and the breaker
+switches below, never by editing src/.
 """
 
 from __future__ import annotations
@@ -51,24 +56,36 @@ CONFIGS = (
     ("justified, no hyphenation", {"body": "justified", "hyphenation": False}),
     ("justified, no hyphenation, ReportLab's greedy line breaker", {"body": "justified", "hyphenation": False,
                                                                     "breaker": "greedy"}),
-    ("ragged-right, hyphenation", {"body": "ragged"}),
-    ("ragged-right, no hyphenation", {"body": "ragged", "hyphenation": False}),
+    ("ragged-right everywhere, hyphenation, ReportLab's greedy line breaker", {"body": "ragged"}),
+    ("ragged-right everywhere, hyphenation, total-fit", {"body": "ragged", "breaker": "ragged-total-fit"}),
+    ("ragged-right everywhere, no hyphenation, ReportLab's greedy line breaker", {"body": "ragged", "hyphenation": False}),
+    ("ragged-right everywhere, no hyphenation, total-fit", {"body": "ragged", "hyphenation": False,
+                                                            "breaker": "ragged-total-fit"}),
+    ("as coded, ragged-right total-fit without the limit of two hyphens in a row", {"breaker": "any-ladder"}),
     ("justified, hyphenation, breaks after hyphens in the text (ReportLab's breaker: total-fit leaves "
      "embeddedHyphenation to it)", {"body": "justified", "embedded": 1}),
     ("justified, hyphenating only words of 8+ letters", {"body": "justified", "min_letters": 8}),
-    ("ragged-right, hyphenating only words of 8+ letters", {"body": "ragged", "min_letters": 8}),
+    ("ragged-right everywhere, hyphenating only words of 8+ letters, total-fit",
+     {"body": "ragged", "min_letters": 8, "breaker": "ragged-total-fit"}),
 )
 
 
 @contextmanager
 def breaker(kind: str | None) -> Iterator[None]:
     """The line breaker for one configuration: as coded (None), ReportLab's greedy one for every paragraph
-    ("greedy"), or total-fit with one of its hyphenation rules changed."""
+    ("greedy"), total-fit with one of its hyphenation rules changed, or total-fit ragged-right for body styles
+    set left-aligned by `patched_typesetting(body="ragged")` ("ragged-total-fit")."""
+    from reportlab.lib.enums import TA_LEFT
+
     from anso_pdf.layout import inline, linebreak
+
+    def left_aligned_body(style) -> bool:  # type: ignore[no-untyped-def]
+        return style.alignment == TA_LEFT and LC.base_style(style) in LC.JUSTIFIED_STYLES
 
     patches = {
         None: [],
         "greedy": [mock.patch.object(inline.MeasuredParagraph, "breakLines", inline.Paragraph.breakLines)],
+        "ragged-total-fit": [mock.patch.object(linebreak, "ragged_body", left_aligned_body)],
         "any-ladder": [mock.patch.object(linebreak, "MAX_HYPHENS_IN_A_ROW", 20)],
         "no-final-hyphen": [mock.patch.object(linebreak, "FORBID_FINAL_HYPHEN", True)],
     }[kind]
@@ -118,8 +135,11 @@ def settings() -> str:
             + (f", ragged-right below {narrow / MM:.0f} mm" if narrow else "")
             + f"; hyphenation {'on' if body.hyphenationLang else 'off'}, embeddedHyphenation={body.embeddedHyphenation}, "
             f"spaceShrinkage={body.spaceShrinkage}, allowWidows={body.allowWidows}, allowOrphans={body.allowOrphans}; "
-            f"line breaking total-fit for justified plain paragraphs (at most {linebreak.MAX_HYPHENS_IN_A_ROW} "
-            f"hyphens in a row, hyphen before the last line {'forbidden' if linebreak.FORBID_FINAL_HYPHEN else 'allowed'})")
+            f"line breaking total-fit for plain body paragraphs, justified and ragged-right (at most "
+            f"{linebreak.MAX_HYPHENS_IN_A_ROW} hyphens in a row, hyphen before the last line "
+            f"{'forbidden' if linebreak.FORBID_FINAL_HYPHEN else 'allowed'}; ragged: RAGGED_DEMERITS="
+            f"{linebreak.RAGGED_DEMERITS:g}, SHORT_LAST={linebreak.SHORT_LAST:g}, "
+            f"SHORT_LAST_DEMERITS={linebreak.SHORT_LAST_DEMERITS:g})")
 
 
 def width_class(line: LC.Line) -> str:
@@ -174,9 +194,11 @@ def report(title: str, by_width: dict[str, list[LC.Line]], ladders: dict[str, in
         if ragged:
             would = [ln.justified_stretch for ln in ragged]
             gaps = [max(ln.extra, 0.0) / MM for ln in ragged]
+            past = [-ln.extra for ln in ragged if ln.extra < -1e-6]
             print(f"          ragged: if justified {LC.summarize(would).row()}")
             print(f"          ragged: right gap    median {LC.percentile(gaps, 50):.1f} mm  p90 {LC.percentile(gaps, 90):.1f} mm  "
-                  f"max {max(gaps):.1f} mm  (column {float(width.split()[0]):.0f} mm)")
+                  f"p95 {LC.percentile(gaps, 95):.1f} mm  max {max(gaps):.1f} mm  (column {float(width.split()[0]):.0f} mm); "
+                  f"past the column: {len(past)} lines" + (f", by up to {max(past):.2f} pt" if past else ""))
 
 
 def shaping(paths: dict[str, Path]) -> None:
@@ -238,6 +260,8 @@ def main() -> None:
     parser.add_argument("--shaping", action="store_true", help="also lay out with ReportLab's shaping (needs uharfbuzz)")
     parser.add_argument("--only", action="append", metavar="ISSUE", help="measure only this issue (sample, "
                         + ", ".join(ISSUES) + "); may be repeated")
+    parser.add_argument("--config", action="append", metavar="TEXT", help="measure only the configurations "
+                        "whose title contains TEXT; may be repeated")
     args = parser.parse_args()
     print("# line spacing: " + settings())
     with tempfile.TemporaryDirectory(prefix="anso-bench-") as scratch:
@@ -247,7 +271,8 @@ def main() -> None:
             paths = {name: paths[name] for name in args.only}
         print("issues: " + ", ".join(paths))
         for title, options in CONFIGS:
-            report(title, *measure(paths, options))
+            if not args.config or any(text in title for text in args.config):
+                report(title, *measure(paths, options))
         if args.shaping:
             shaping(paths)
 

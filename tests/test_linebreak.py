@@ -1,4 +1,5 @@
-"""issue #8: the total-fit line breaker (layout/linebreak.py), alone and inside ReportLab paragraphs.
+"""issue #8: the total-fit line breaker (layout/linebreak.py), justified and ragged-right, alone, inside
+ReportLab paragraphs, and in the laid-out sample and generated issues.
 
 The breaker is compared with ReportLab's own (greedy) `Paragraph.breakLines` on the same paragraphs, and with
 an exhaustive search over every way to break small paragraphs. Text comes from tests/layout_checks.prose (the
@@ -17,7 +18,8 @@ from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus.paragraph import Paragraph, _SplitWordEnd, _SplitWordHY
+from reportlab.platypus.paragraph import Paragraph, _SplitWordEnd, _SplitWordHY, split, strip
+from tests import layout_checks as LC
 from tests.conftest import joined, pdf_pages_text
 from tests.layout_checks import prose
 
@@ -25,6 +27,7 @@ from anso_pdf.layout import linebreak as LB
 from anso_pdf.layout.fonts import FALLBACK, SERIF, register_fonts
 from anso_pdf.layout.hyphenate import hyphenator_for
 from anso_pdf.layout.inline import paragraph
+from anso_pdf.layout.paginate import _align_for_measure
 from anso_pdf.model.text import Run
 from anso_pdf.units import mm
 
@@ -47,6 +50,14 @@ def style(*, hyphenation: bool = True, **extra: object) -> ParagraphStyle:
     return ParagraphStyle("body", fontName=FONT, fontSize=SIZE, leading=LEADING,
                           hyphenationLang=HYPHENATE if hyphenation else "", embeddedHyphenation=0, uriWasteReduce=0,
                           splitLongWords=1, allowWidows=0, allowOrphans=0, **settings)
+
+
+def ragged_style(*, hyphenation: bool = True, **extra: object) -> ParagraphStyle:
+    """The ragged-right copy of the body style, as layout/paginate.py makes it for a narrow column."""
+    justified = style(hyphenation=hyphenation, **extra)
+    ragged = ParagraphStyle("body-ragged", parent=justified, alignment=TA_LEFT)
+    ragged.justified_original = justified
+    return ragged
 
 
 def space() -> float:
@@ -98,6 +109,11 @@ def hyphen_runs(lines: list[LB.Line] | list[tuple[float, list[str]]]) -> int:
 
 def paragraphs(count: int, seed: int) -> list[str]:
     return [p for n in range(count) for p in prose(240, seed + n).split("\n\n")]
+
+
+def gaps(lines: list[tuple[float, list[str]]]) -> list[float]:
+    """What each line but the last leaves empty at the right edge (negative: it runs past the column)."""
+    return [extra for extra, _ in lines[:-1]]
 
 
 def total_fit(words: list[str], widths: list[float], **options: object) -> list[LB.Line]:
@@ -196,18 +212,24 @@ def test_deterministic():
     assert [(line.extra, list(line.words)) for line in total_fit(text, [NARROW])] == first
 
 
-def _demerits(lines: list[list[str]], hyphenated: list[bool], width: float) -> float:
+def _demerits(lines: list[list[str]], hyphenated: list[bool], width: float, *, ragged: bool = False) -> float:
     """The breaker's objective written out again, for the exhaustive search."""
     total, run = 0.0, 0
-    unit, squeeze = LB.STRETCH * space(), 0.05 * space()
+    unit, squeeze = LB.STRETCH * space(), 0.0 if ragged else 0.05 * space()
     for number, (words, hyph) in enumerate(zip(lines, hyphenated, strict=True)):
         spaces = len(words) - 1
         extra = width - natural(words)
         if extra < -spaces * squeeze - 1e-9:
             return math.inf
         last = number == len(lines) - 1
-        ratio = extra / (max(spaces, 1) * unit)
-        d = (LB.LINE_PENALTY + 100 * abs(min(ratio, 0.0) if last else ratio) ** 3) ** 2
+        if ragged and last:
+            short = LB.SHORT_LAST - natural(words) / width if number else 0.0
+            d = LB.LINE_PENALTY**2 + LB.SHORT_LAST_DEMERITS * max(short, 0.0) / LB.SHORT_LAST
+        elif ragged:
+            d = LB.LINE_PENALTY**2 + (LB.RAGGED_DEMERITS * extra / width) ** 2
+        else:
+            ratio = extra / (max(spaces, 1) * unit)
+            d = (LB.LINE_PENALTY + 100 * abs(min(ratio, 0.0) if last else ratio) ** 3) ** 2
         run = run + 1 if hyph else 0
         if run > LB.MAX_HYPHENS_IN_A_ROW:
             return math.inf
@@ -234,7 +256,8 @@ def _every_breaking(words: list[str]):  # type: ignore[no-untyped-def]
         yield lines, hyphenated
 
 
-def test_total_fit_is_the_best_breaking_of_small_paragraphs():
+@pytest.mark.parametrize("ragged", [False, True], ids=["justified", "ragged"])
+def test_total_fit_is_the_best_breaking_of_small_paragraphs(ragged):
     rnd = random.Random(8)
     vocabulary = [*["the", "of", "and", "to", "in", "a", "for", "on", "with", "as", "by", "research", "workshop", "meeting", "network", "regional"],
                   *["climate", "water", "training", "students", "international", "cooperation", "organization", "laboratory"]]
@@ -245,14 +268,124 @@ def test_total_fit_is_the_best_breaking_of_small_paragraphs():
             continue
         tried += 1
         width = rnd.uniform(70, 130)
-        best = min(_demerits(lines, hyph, width) for lines, hyph in _every_breaking(words))
-        lines = LB.break_words(words, [width], FONT, SIZE, hyphenate=HYPHENATE)
+        best = min(_demerits(lines, hyph, width, ragged=ragged) for lines, hyph in _every_breaking(words))
+        lines = LB.break_words(words, [width], FONT, SIZE, hyphenate=HYPHENATE, ragged=ragged)
         if best == math.inf:
             assert lines is None
             continue
         assert lines is not None
-        got = _demerits([ln.words for ln in lines], [ln.hyphenated for ln in lines], width)
+        got = _demerits([ln.words for ln in lines], [ln.hyphenated for ln in lines], width, ragged=ragged)
         assert got == pytest.approx(best, rel=1e-9), (words, width)
+
+
+# --- ragged-right ---------------------------------------------------------------------------------------------
+
+
+def test_ragged_at_most_two_hyphenated_lines_in_a_row():
+    """The ragged-right body text of narrow columns: ReportLab's breaker builds ladders of hyphens, total-fit
+    never more than two in a row (through the paragraph, as the layout calls it)."""
+    texts = paragraphs(8, seed=2)
+    greedy = ours = 0
+    for width in (NARROW, mm(59.0), WIDE):
+        for text in texts:
+            para = paragraph(text, ragged_style())
+            greedy = max(greedy, hyphen_runs(Paragraph.breakLines(para, [width]).lines))
+            ours = max(ours, hyphen_runs(para.breakLines([width]).lines))
+    assert greedy >= 3
+    assert ours <= LB.MAX_HYPHENS_IN_A_ROW == 2
+
+
+def test_ragged_lines_never_run_past_the_column_and_keep_every_word():
+    """No shrink in ragged mode: every line fits its width, where ReportLab's breaker lets a left-aligned line
+    run past the column by up to spaceShrinkage of its spaces (drawn unsqueezed); extraSpace is the width less
+    the line's natural width, summed as ReportLab sums it."""
+    greedy_past = 0
+    for width, seed in ((NARROW, 4), (mm(59.0), 5), (WIDE, 6), (mm(40), 7)):
+        for text in paragraphs(3, seed):
+            widths = [width - 10.34, width]  # a first-line indent, as the body style has
+            lines = total_fit(text.split(), widths, ragged=True)
+            assert rejoined([(line.extra, line.words) for line in lines]) == text.split()
+            for number, line in enumerate(lines):
+                measure = widths[min(number, 1)]
+                assert line.extra == pytest.approx(measure - natural(line.words), abs=1e-6)
+                assert line.extra >= -1e-9 and natural(line.words) <= measure + 1e-6, line.words
+                assert not [w for w in line.words[:-1] if isinstance(w, _SplitWordHY)]
+            para = paragraph(text, ragged_style())
+            greedy_past += sum(extra < -1e-6 for extra, _ in Paragraph.breakLines(para, widths).lines)
+    assert greedy_past  # the same paragraphs do make ReportLab's breaker overrun the column
+
+
+def test_ragged_evens_out_the_rag_greedy_leaves():
+    """At 60 mm ReportLab's breaker fills two lines and leaves 41 pt empty on the third; total-fit spreads the
+    gap over the lines (with the same number of lines)."""
+    para = paragraph(UNEVEN, ragged_style(hyphenation=False))
+    greedy = Paragraph.breakLines(para, [mm(60)]).lines
+    ours = para.breakLines([mm(60)]).lines
+    assert len(ours) == len(greedy) == 4
+    assert max(gaps(greedy)) > 40.0
+    assert max(gaps(ours)) < 30.0
+    assert sum(g * g for g in gaps(ours)) < sum(g * g for g in gaps(greedy))
+    assert rejoined(ours) == rejoined(greedy) == UNEVEN.split()
+
+
+def test_ragged_is_never_worse_than_greedy_by_its_own_measure():
+    """Without hyphenation (so the hyphen rules take nothing away), total-fit's breaks cost no more than
+    ReportLab's wherever ReportLab's lines fit their column."""
+    compared = 0
+    for width in (NARROW, mm(59.0), WIDE):
+        for text in paragraphs(4, seed=14):
+            para = paragraph(text, ragged_style(hyphenation=False))
+            greedy = [words for _, words in Paragraph.breakLines(para, [width]).lines]
+            ours = [words for _, words in para.breakLines([width]).lines]
+            cost = _demerits(greedy, [False] * len(greedy), width, ragged=True)
+            if cost < math.inf:
+                compared += 1
+                assert _demerits(ours, [False] * len(ours), width, ragged=True) <= cost + 1e-6
+    assert compared > 10
+
+
+def test_ragged_mild_preference_against_a_very_short_last_line(monkeypatch):
+    """SHORT_LAST_DEMERITS changes a few paragraphs, and then always to a longer last line."""
+    changed = 0
+    for seed in range(40):
+        words = paragraphs(1, seed=seed)[0].split()
+        preferred = total_fit(words, [NARROW], ragged=True)
+        with monkeypatch.context() as m:
+            m.setattr(LB, "SHORT_LAST_DEMERITS", 0.0)
+            indifferent = total_fit(words, [NARROW], ragged=True)
+        if [ln.words for ln in preferred] != [ln.words for ln in indifferent]:
+            changed += 1
+            assert natural(indifferent[-1].words) < LB.SHORT_LAST * NARROW
+            assert natural(preferred[-1].words) > natural(indifferent[-1].words)
+    assert 0 < changed < 10
+
+
+def test_ragged_lines_are_reportlabs_where_the_breaks_agree():
+    """Where there is one sensible breaking, the lines are exactly the ones ReportLab's breaker returns for a
+    left-aligned paragraph, extraSpace included."""
+    text = "Forty members of the regional network met in Nairobi for the annual meeting of the board."
+    for width in (mm(80), mm(95), mm(110)):
+        para = paragraph(text, ragged_style(hyphenation=False))
+        ours = para.breakLines([width])
+        assert ours.kind == 0 and len(ours.lines) == 2
+        assert ours.lines == Paragraph.breakLines(para, [width]).lines
+
+
+def test_the_narrow_column_copy_is_broken_ragged_total_fit():
+    """The hook: layout/paginate.py gives a body paragraph in a column narrower than 62 mm a left-aligned copy
+    of its style, which total-fit sets ragged; in a wide column it is justified again."""
+    text = paragraphs(1, seed=15)[0]
+    para = paragraph(text, style())
+    _align_for_measure(para, NARROW)
+    assert para.style.alignment == TA_LEFT and LB.ragged_body(para.style)
+    ragged = LB.break_lines(para, [NARROW])
+    assert ragged is not None and all(extra >= -1e-9 for extra, _ in ragged.lines)
+    assert ragged.lines == LB.break_lines(paragraph(text, ragged_style()), [NARROW]).lines
+    _align_for_measure(para, WIDE)
+    assert para.style.alignment == TA_JUSTIFY
+    assert LB.break_lines(para, [WIDE]) is not None
+    # a bullet in a ragged copy of the body style still goes to ReportLab
+    assert LB.break_lines(paragraph(text, ragged_style(), bullet=True), [NARROW]) is None
 
 
 # --- inside ReportLab paragraphs ------------------------------------------------------------------------------
@@ -274,10 +407,11 @@ def test_reportlab_gets_its_own_kind_of_lines():
     assert 0 < para._width_max <= WIDE + 1e-6
 
 
-def test_a_split_paragraph_keeps_its_lines():
+@pytest.mark.parametrize("make_style", [style, ragged_style], ids=["justified", "ragged"])
+def test_a_split_paragraph_keeps_its_lines(make_style):
     text = paragraphs(1, seed=10)[0]
     for width in (WIDE, NARROW):
-        whole = paragraph(text, style())
+        whole = paragraph(text, make_style())
         whole.wrap(width, 10_000)
         lines = [" ".join(words) for _, words in whole.blPara.lines]
         n = len(lines)
@@ -315,7 +449,7 @@ def test_the_rest_of_a_split_reflows_at_another_width():
 def test_other_paragraphs_are_left_to_reportlab():
     text = paragraphs(1, seed=12)[0]
     others = [
-        paragraph(text, style(alignment=TA_LEFT)),  # ragged-right
+        paragraph(text, style(alignment=TA_LEFT)),  # left-aligned, but not a ragged copy of the body style
         paragraph([Run(text[:40]), Run(text[40:], bold=True)], style()),  # two runs
         paragraph([Run(text, italic=True)], style()),  # one run, not the style's font
         paragraph(text, style(), bullet=True),
@@ -327,12 +461,48 @@ def test_other_paragraphs_are_left_to_reportlab():
         assert texts(para.breakLines([NARROW])) == texts(Paragraph.breakLines(para, [NARROW]))
 
 
-def test_the_drawn_text_is_the_text():
+@pytest.mark.parametrize("make_style", [style, ragged_style], ids=["justified", "ragged"])
+def test_the_drawn_text_is_the_text(make_style):
     text = " ".join(paragraphs(1, seed=13))
-    para = paragraph(text, style())
+    para = paragraph(text, make_style())
     _, height = para.wrap(NARROW, 10_000)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(NARROW + 20, height + 20))
     para.drawOn(canvas, 10, 10)
     canvas.save()
     assert joined(pdf_pages_text(buffer.getvalue())[0]) == joined(text)
+
+
+# --- in the laid-out issues -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ragged_paragraphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[LC.Drawn]]:
+    """The ragged-right body paragraphs (and parts) of the sample and the generated issues, as drawn."""
+    paths = {"sample": LC.SAMPLE, **LC.write_generated(tmp_path_factory.mktemp("issues"))}
+    out = {}
+    for name, path in paths.items():
+        drawn = LC.drawn_paragraphs(LC.lay_out(path, name))
+        # plain text only: a body paragraph with bold, italic or a link is ReportLab's to break
+        out[name] = [d for d in drawn if LB.ragged_body(d.para.style) and LC.base_style(d.para.style) in LC.JUSTIFIED_STYLES
+                     and LB._simple(d.para)]
+    return out
+
+
+def test_ragged_body_text_in_the_issues(ragged_paragraphs):
+    """Page 1's 57 mm columns and every three-column page: no more than two hyphenated lines in a row, no line
+    wider than its column, and each whole paragraph's words in order."""
+    assert len(ragged_paragraphs["sample"]) >= 3 and len(ragged_paragraphs["letter-3col"]) >= 10
+    problems = []
+    for name, drawn in ragged_paragraphs.items():
+        for d in drawn:
+            lines = d.para.blPara.lines
+            where = f"{name} page {d.page} {d.ident}"
+            if hyphen_runs(lines) > LB.MAX_HYPHENS_IN_A_ROW:
+                problems.append(f"{where}: {hyphen_runs(lines)} hyphenated lines in a row")
+            problems += [f"{where}: {-extra:.2f} pt past the column: {' '.join(words)!r}" for extra, words in lines if extra < -1e-6]
+            frag = d.para.frags[0]
+            # a whole paragraph's words (a split part is made of its lines' words)
+            if hasattr(frag, "text") and rejoined(lines) != split(strip(frag.text)):
+                problems.append(f"{where}: the words are not the paragraph's")
+    assert not problems, "\n".join(problems)

@@ -89,8 +89,9 @@ class MeasuredParagraph(Paragraph):
     """A Paragraph that measures once per width and style: balancing and copyfitting wrap the same
     paragraph many times at the same column width, and line breaking does not depend on the height.
 
-    Justified paragraphs of plain text are broken total-fit (layout/linebreak.py); the others by ReportLab.
-    The parts of a split paragraph keep the lines they had in the whole."""
+    Body paragraphs of plain text, justified or set ragged-right for a narrow column, are broken total-fit
+    (layout/linebreak.py); the others by ReportLab. The parts of a split paragraph keep the lines they had in
+    the whole."""
 
     _measured: tuple[float, int] | None = None
 

@@ -1,4 +1,4 @@
-"""Total-fit line breaking (Knuth and Plass) for justified body paragraphs (issue #8).
+"""Total-fit line breaking (Knuth and Plass) for body paragraphs, justified or ragged-right (issue #8).
 
 ReportLab fills each line greedily: as many words as fit, then the next line, so one line's choice can leave
 the next one very loose. Here the breaks of the whole paragraph are chosen together, so that the sum of the
@@ -20,6 +20,15 @@ a line whose spaces change by r times their stretch (uncapped, so a very loose l
 less loose one). A first pass considers only lines stretched up to MAX_STRETCH times the word space; when that
 finds no way through the paragraph, a second pass takes any line that is not overfull.
 
+Ragged-right body text (the left-aligned copies of the body styles that `layout/paginate.py` uses in narrow
+columns, `ragged_body`) is broken the same way with another cost per line: word spaces keep their natural width
+(no stretch, and no shrink either, so no line is wider than its column, where ReportLab's breaker lets a
+left-aligned line run up to `spaceShrinkage` of its spaces past it), and each line but the last costs
+LINE_PENALTY^2 + (RAGGED_DEMERITS g)^2 for the share g of its width it leaves empty, so the paragraph's rag is
+as even as the hyphen rules (the same as above) allow. The last line costs nothing unless it fills less than
+SHORT_LAST of its width: a mild preference, up to SHORT_LAST_DEMERITS. The first pass takes lines that leave at
+most MAX_GAP of their width empty.
+
 `break_lines` returns the lines in the structure ReportLab's `Paragraph.breakLines` returns for a paragraph of
 one plain fragment (kind 0: `(extraSpace, [words])` per line, hyphenated heads as `_SplitWordHY` and tails as
 `_SplitWordEnd` so that a split rejoins them), and only for paragraphs it can set that way: otherwise None, and
@@ -37,7 +46,7 @@ from typing import Any
 
 # ReportLab's own word classes and hyphenation patterns, so the lines are the ones its drawing and splitting
 # expect (reportlab is pinned to 5.1.0); no Paragraph is made here, so no user text goes unescaped.
-from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import (  # noqa: TID251
     _hy_letters_pat,
@@ -64,6 +73,12 @@ FINAL_HYPHEN_DEMERITS = 5000.0  # a hyphen on the line before the last (TeX's \f
 # Forbid that hyphen outright? Measured (docs/typography.md): it costs more word space than total-fit wins, and
 # the layout checks' word-space limit fails, so it is off; when on, it gives way only in the second pass.
 FORBID_FINAL_HYPHEN = False
+# Ragged-right (break_words(ragged=True)): a line that leaves the share g of its width empty costs
+# (RAGGED_DEMERITS g)^2 (+ LINE_PENALTY^2, as every line), so with 1000 a line 5 % short costs as much as a hyphen.
+RAGGED_DEMERITS = 1000.0
+MAX_GAP = 0.4  # first pass: lines leaving at most this share of their width empty
+SHORT_LAST = 0.2  # a last line shorter than this share of its width costs up to SHORT_LAST_DEMERITS
+SHORT_LAST_DEMERITS = 10000.0
 
 Hyphenator = Callable[[str], Iterable[tuple[str, str]]]
 
@@ -136,17 +151,23 @@ def break_words(
     min_length: int = hyphenationMinWordLength,
     hyphen_penalty: float | None = None,
     forbid_final_hyphen: bool | None = None,
+    ragged: bool = False,
 ) -> list[Line] | None:
     """Break `words` into lines of `widths` (the first line's width, then the others'; the last entry repeats)
     with the least total demerits. None when a piece of a word is wider than its line. The penalties are the
-    module's constants unless given."""
+    module's constants unless given.
+
+    ragged: set ragged-right instead of justified: word spaces keep their width (no stretch, no shrink, so no
+    line is wider than its width), and a line costs the square of what it leaves empty at the right edge
+    (RAGGED_DEMERITS) instead of its badness; the last line costs nothing unless it is very short (SHORT_LAST).
+    The hyphen rules are the same."""
     hyphen_penalty = HYPHEN_PENALTY if hyphen_penalty is None else hyphen_penalty
     forbid_final_hyphen = FORBID_FINAL_HYPHEN if forbid_final_hyphen is None else forbid_final_hyphen
     width_of = _widths(font, size)
     space = width_of(" ")
     hyphen = width_of("-")
     unit = STRETCH * space  # stretch of one word space
-    squeeze = shrinkage * space  # most a word space may shrink
+    squeeze = 0.0 if ragged else shrinkage * space  # most a word space may shrink
     first_width, other_width = widths[0], widths[min(1, len(widths) - 1)]
 
     # pieces: words cut at their hyphenation points
@@ -173,8 +194,11 @@ def break_words(
 
     def best_breaks(max_ratio: float) -> list[tuple[int, int]] | None:
         """Dynamic programming over break positions e (a line ends after piece e - 1) and the number of
-        hyphenated lines in a row ending there. Returns the chosen (break, hyphens in a row), first to last."""
+        hyphenated lines in a row ending there. Returns the chosen (break, hyphens in a row), first to last.
+        Lines other than the last are considered only up to `max_ratio` (justified: of the stretch; ragged:
+        MAX_GAP of the width, or any when it is infinite)."""
         inf, runs = math.inf, MAX_HYPHENS_IN_A_ROW + 1
+        max_gap = MAX_GAP if max_ratio < inf else inf
         cost: dict[int, list[float]] = {0: [0.0] + [inf] * (runs - 1)}
         back: dict[int, list[tuple[int, int] | None]] = {0: [None] * runs}
         starts = [0]  # break positions some line can end at, in order
@@ -198,15 +222,25 @@ def break_words(
                 extra = line_width - natural
                 if extra < -spaces * squeeze - _FUZZ:
                     continue  # overfull (with its hyphen)
-                ratio = extra / (max(spaces + nb[e] - nb[a], 1) * unit)  # no-break spaces stretch too
                 final_hyphen = last and a > 0 and after[a - 1] == _HYPHEN
-                if last:
-                    if final_hyphen and forbid_final_hyphen and max_ratio < inf:
-                        continue
-                    ratio = min(ratio, 0.0)  # the last line is ragged: only squeezing it costs
-                elif ratio > max_ratio:
-                    break  # later starts give shorter, looser lines still
-                demerits = (LINE_PENALTY + 100.0 * abs(ratio) ** 3) ** 2
+                if last and final_hyphen and forbid_final_hyphen and max_ratio < inf:
+                    continue
+                if ragged:
+                    gap = extra / line_width  # what the line leaves empty, as a share of its width
+                    if last:
+                        short = SHORT_LAST - (line_width - extra) / line_width if a > 0 else 0.0
+                        demerits = LINE_PENALTY**2 + (SHORT_LAST_DEMERITS * short / SHORT_LAST if short > 0 else 0.0)
+                    elif gap > max_gap:
+                        break  # later starts leave more empty still
+                    else:
+                        demerits = LINE_PENALTY**2 + (RAGGED_DEMERITS * gap) ** 2
+                else:
+                    ratio = extra / (max(spaces + nb[e] - nb[a], 1) * unit)  # no-break spaces stretch too
+                    if last:
+                        ratio = min(ratio, 0.0)  # the last line is ragged: only squeezing it costs
+                    elif ratio > max_ratio:
+                        break  # later starts give shorter, looser lines still
+                    demerits = (LINE_PENALTY + 100.0 * abs(ratio) ** 3) ** 2
                 if hyph:
                     demerits += hyphen_penalty**2
                 if final_hyphen:
@@ -273,11 +307,19 @@ def _hyphenator(style: Any) -> Hyphenator | None | bool:
     return lang if callable(lang) else False
 
 
+def ragged_body(style: Any) -> bool:
+    """Body text set ragged-right: the left-aligned copy `layout/paginate.py` makes of a justified style for a
+    narrow column (it carries `justified_original`). Other left-aligned styles (captions, titles, boxes, the
+    intro) stay with ReportLab's breaker."""
+    return style.alignment == TA_LEFT and getattr(style, "justified_original", None) is not None
+
+
 def _simple(para: Any) -> bool:
     """A paragraph total-fit may set: one plain run in the style's own font (no bold, italic, link or
-    fallback-font runs), justified, no bullet, none of ReportLab's special cases."""
+    fallback-font runs), justified or ragged-right body text (`ragged_body`), no bullet, none of ReportLab's
+    special cases."""
     style, frags = para.style, para.frags
-    if len(frags) != 1 or para.bulletText or style.alignment != TA_JUSTIFY:
+    if len(frags) != 1 or para.bulletText or not (style.alignment == TA_JUSTIFY or ragged_body(style)):
         return False
     f = frags[0]
     if (style.endDots or style.shaping or style.wordWrap or style.justifyLastLine or style.uriWasteReduce
@@ -311,19 +353,21 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
     if not any(strip(w) for w in words):
         return f.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=f.fontSize)
     kept = para.__dict__.get("_total_fit_kept")  # a part of a split paragraph, wrapped at the width it was split at
-    if kept is not None and all(abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True)):
+    if (kept is not None and kept[2] == para.style.alignment
+            and all(abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True))):
         lines = [(extra, list(ws)) for extra, ws in kept[1]]
         hyphenated = sum(isinstance(ws[-1], _SplitWordHY) for _, ws in lines)
     else:
         style = para.style
         hyphenate = _hyphenator(style) or None
         min_length = getattr(style, "hyphenationMinWordLength", hyphenationMinWordLength)
+        ragged = style.alignment != TA_JUSTIFY
         key = (tuple(words), tuple(map(type, words)), f.fontName, f.fontSize, widths[0], widths[-1], hyphenate,
-               style.spaceShrinkage, min_length)
+               style.spaceShrinkage, min_length, ragged)
         result = _RESULTS.get(key)
         if result is None:
             broken = break_words(words, widths, f.fontName, f.fontSize, hyphenate=hyphenate,
-                                 shrinkage=style.spaceShrinkage or 0.0, min_length=min_length)
+                                 shrinkage=style.spaceShrinkage or 0.0, min_length=min_length, ragged=ragged)
             if broken is None:
                 return None
             result = ([(ln.extra, ln.words) for ln in broken], sum(ln.hyphenated for ln in broken))
@@ -338,12 +382,14 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
 
 
 def keep_split_lines(para: Any, parts: list[Any]) -> None:
-    """After `Paragraph.split`: give each part the lines (and their widths) it had in the whole paragraph."""
+    """After `Paragraph.split`: give each part the lines (and their widths and alignment) it had in the whole
+    paragraph."""
     bl = para.__dict__.get("blPara")
     widths = para.__dict__.get("_wrapWidths")
     if len(parts) != 2 or bl is None or bl.kind != 0 or not widths or "blPara" not in parts[0].__dict__:
         return
     s, n = len(parts[0].blPara.lines), len(bl.lines)
-    parts[0]._total_fit_kept = (_line_widths(widths, 0, s), bl.lines[:s])
-    parts[1]._total_fit_kept = (_line_widths(widths, s, n), bl.lines[s:])
+    alignment = para.style.alignment
+    parts[0]._total_fit_kept = (_line_widths(widths, 0, s), bl.lines[:s], alignment)
+    parts[1]._total_fit_kept = (_line_widths(widths, s, n), bl.lines[s:], alignment)
 
