@@ -402,6 +402,8 @@ class Line:
         the column (the breaker allows up to `shrinkage` of each space), so only what they cannot absorb."""
         if self.extra >= 0:
             return 0.0
+        if not self.justified:  # left-aligned lines are drawn as they are: nothing squeezes them
+            return -self.extra
         return max(0.0, -self.extra - self.spaces * self.space * self.shrinkage)
 
     @property
