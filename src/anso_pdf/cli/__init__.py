@@ -13,7 +13,7 @@ import typer
 from anso_pdf import __version__
 from anso_pdf.cli import report
 from anso_pdf.cli.output import OutputError, targets, write_all_atomically
-from anso_pdf.diagnostics import Diagnostic, IssueError
+from anso_pdf.diagnostics import IssueError
 
 app = typer.Typer(
     name="anso-pdf",
@@ -51,10 +51,6 @@ def _profiles(choice: ProfileChoice) -> list[str]:
     return ["email", "press"] if choice is ProfileChoice.all else [choice.value]
 
 
-def _strict_failures(warnings: list[Diagnostic]) -> bool:
-    return bool(warnings)
-
-
 def render_one(issue: Path, profiles: list[str], out: Path | None, *, many: bool, strict: bool, draft: bool,
                use_cache: bool, quiet: bool, verbose: bool) -> int:
     """Render one issue file; print what happened; return the exit status."""
@@ -65,11 +61,11 @@ def render_one(issue: Path, profiles: list[str], out: Path | None, *, many: bool
         with report.progress(f"rendering {shown}", verbose=verbose, quiet=quiet or many) as step:
             built = pipeline.build(issue, profiles, shown=shown, use_cache=use_cache, draft=draft, report=step)
     except IssueError as exc:
-        report.show(sorted(exc.errors + exc.warnings, key=Diagnostic.sort_key), shown)
+        report.show(exc.errors + exc.warnings, shown)
         report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}; no PDF written")
         return 1
     report.show(built.warnings, shown)
-    if strict and _strict_failures(built.warnings):
+    if strict and built.warnings:
         report.say(f"{shown}: --strict: {report.summary(0, len(built.warnings))} count as failures; no PDF written")
         return 1
     paths = targets(issue, profiles, out, many=many)
@@ -136,7 +132,7 @@ def check(
     try:
         built = pipeline.check(issue, shown=shown)
     except IssueError as exc:
-        report.show(sorted(exc.errors + exc.warnings, key=Diagnostic.sort_key), shown)
+        report.show(exc.errors + exc.warnings, shown)
         report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}")
         raise typer.Exit(1) from None
     report.show(built.warnings, shown)

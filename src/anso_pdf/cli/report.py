@@ -10,7 +10,8 @@ from anso_pdf.diagnostics import Diagnostic
 
 
 def show(diagnostics: Iterable[Diagnostic], file: str) -> None:
-    for d in diagnostics:
+    """Every message in file order, errors and warnings together."""
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
         where = str(d.span) if d.span else file
         print(f"{where}: {d.severity.value}: {d.message}", file=sys.stderr)
         if d.hint:

@@ -87,8 +87,6 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
         continuation_pages=dict(pag.continuation_pages),
         outline=outline,
         fit_notes=notes,
-        warnings=[],
-        baseline=final.fit.leading,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from anso_pdf.diagnostics import Diagnostic
 from anso_pdf.model.issue import Image
 
 
@@ -48,8 +47,6 @@ class LaidOutIssue:
     continuation_pages: dict[str, int]  # section key -> page where its text goes on
     outline: list[tuple[str, str, int, int]]  # (title, anchor, level, page)
     fit_notes: list[str]
-    warnings: list[Diagnostic]
-    baseline: float
 
     def photo_uses(self) -> list[PhotoUse]:
         uses: list[PhotoUse] = []

@@ -175,19 +175,19 @@ class Paginator:
             if rest:
                 return [Item(f, False) for f in rest] + items[i:]
             run = []
-            if may_break and self.page == start_page and not self._span_fits(item, items[i + 1 :]):
+            if may_break and self.page == start_page and not self._span_fits(item):
                 self._jump_line_at_bottom()
                 return items[i:]
-            self.place_span(item.flowable, items[i + 1 :])
+            self.place_span(item.flowable)
         rest = self.place_run(run, may_break=may_break and self.page == start_page)
         return [Item(f, False) for f in rest]
 
-    def _span_fits(self, item: Item, following: list[Item]) -> bool:
+    def _span_fits(self, item: Item) -> bool:
         h = item.flowable.wrap(self.area.width, self.area.height)[1]
         need = h + (3 * self.L if item.flowable.keep_with_next else 0)
         return self.y - need - self.area.bottom >= -EPS
 
-    def place_span(self, flowable: Any, following: list[Item]) -> None:
+    def place_span(self, flowable: Any) -> None:
         area = self.area
         h = flowable.wrap(area.width, area.height)[1]
         need = h + (4 * self.L if flowable.keep_with_next else 0)
@@ -391,7 +391,3 @@ def _align_for_measure(flowable: Any, width: float) -> None:
         flowable.style = _RAGGED[style.name]
     elif width >= NARROW and original is not None:
         flowable.style = original
-
-
-def paragraph_words(flowable: Any) -> int:
-    return _words(flowable)

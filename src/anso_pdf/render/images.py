@@ -161,11 +161,6 @@ def prepare_profiles(uses: list[PhotoUse], profiles: list[Profile], *, use_cache
     return {name: {u: got[u] for u in dict.fromkeys(uses)} for name, got in out.items()}
 
 
-def prepare_all(uses: list[PhotoUse], profile: Profile, *, use_cache: bool, scratch: Path) -> dict[PhotoUse, Prepared]:
-    """Prepare every distinct photo use for one profile."""
-    return prepare_profiles(uses, [profile], use_cache=use_cache, scratch=scratch)[profile.name]
-
-
 def _file_size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -337,4 +332,4 @@ def _transform(source_icc: bytes | None, mode: str, cmyk: bool):  # type: ignore
         return transform
 
 
-__all__ = ["AssetError", "ImageProblem", "Prepared", "prepare_all", "prepare_profiles"]
+__all__ = ["AssetError", "ImageProblem", "Prepared", "prepare_profiles"]
