@@ -29,7 +29,7 @@ from anso_pdf.render.profiles import OUTPUT_INTENT, PROFILES, Profile
 from anso_pdf.resources import icc_path
 from anso_pdf.source.workspace import IMAGE_FORMATS, AssetError, open_image_file
 
-PIPELINE_VERSION = f"{__version__}-img4"
+PIPELINE_VERSION = f"{__version__}-img5"
 # Every profile starts from one decode per photo, made at the resolution the sharpest profile needs: so a photo is
 # decoded once for email and press, and the email JPEG is the same whichever profiles a run asks for.
 DECODE_PPI = max(p.ppi for p in PROFILES.values())
@@ -78,7 +78,7 @@ def _key(content: str, use: PhotoUse, profile: Profile) -> str:
         "w": round(use.width, 2), "h": round(use.height, 2),
         "crop": [round(v, 5) for v in (use.crop.left, use.crop.bottom, use.crop.right, use.crop.top)],
         "ppi": profile.ppi, "decode_ppi": DECODE_PPI, "gap": REDUCING_GAP, "cmyk": profile.cmyk, "q": profile.jpeg_quality,
-        "progressive": not profile.cmyk,
+        "resample": profile.resample, "optimize": profile.jpeg_optimize, "progressive": profile.progressive,
         "icc": hashlib.sha256(_icc_bytes(OUTPUT_INTENT["icc"])).hexdigest()[:16] if profile.cmyk else "srgb",
         "version": PIPELINE_VERSION, "pillow": _pillow_version(),
     }
@@ -263,7 +263,7 @@ def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tu
     out_h = max(1, round(out_w * (box[3] - box[1]) / (box[2] - box[0])))
     try:
         gap = None if profile.ppi >= DECODE_PPI else REDUCING_GAP
-        out = im.resize((out_w, out_h), Image.Resampling.LANCZOS, box=box, reducing_gap=gap)  # type: ignore[attr-defined]
+        out = im.resize((out_w, out_h), Image.Resampling[profile.resample], box=box, reducing_gap=gap)  # type: ignore[attr-defined]
         transform = _transform(source.icc, out.mode, profile.cmyk)
         if transform is not None:
             out = ImageCms.applyTransform(out, transform)
@@ -271,10 +271,7 @@ def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tu
         raise ImageProblem(f"'{source.written}' could not be converted: {exc}", source.span) from None
     out.info = {}  # nothing of the original travels: no EXIF, GPS, serial numbers, comments, XMP
     buf = io.BytesIO()
-    save: dict[str, object] = {"quality": profile.jpeg_quality, "optimize": True}
-    if not profile.cmyk:
-        save["progressive"] = True
-    out.save(buf, "JPEG", **save)
+    out.save(buf, "JPEG", quality=profile.jpeg_quality, optimize=profile.jpeg_optimize, progressive=profile.progressive)
     ppi = out_w / (use.width / 72)
     return buf.getvalue(), (out_w, out_h), round(ppi, 1)
 
