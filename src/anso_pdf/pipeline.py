@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anso_pdf import cache
 from anso_pdf.diagnostics import Diagnostic, Diagnostics, IssueError
 from anso_pdf.model.build import build_issue
 from anso_pdf.model.issue import Issue
@@ -62,17 +63,25 @@ def lay_out_issue(issue: Issue, diags: Diagnostics):  # type: ignore[no-untyped-
     return laid_out
 
 
-def check(path: Path, *, shown: str | None = None) -> Built:
-    """Validate and lay out, as `render` would; write nothing."""
+def check(path: Path, *, shown: str | None = None, use_cache: bool = True) -> Built:
+    """Validate and lay out, as `render` would; write no PDF."""
     diags = Diagnostics()
-    issue = load(path, shown=shown, diags=diags)
-    laid_out = lay_out_issue(issue, diags)
+    with cache.switched(use_cache):
+        issue = load(path, shown=shown, diags=diags)
+        laid_out = lay_out_issue(issue, diags)
     return Built({}, diags.warnings, laid_out.fit_notes)
 
 
 def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cache: bool = True,
           draft: bool = False, report: Callable[[str], None] | None = None) -> Built:
-    """Render the issue in each named profile; `report` hears about each step (for progress displays)."""
+    """Render the issue in each named profile; `report` hears about each step (for progress displays).
+    With use_cache=False nothing is read from or written to the cache (anso_pdf/cache.py)."""
+    with cache.switched(use_cache):
+        return _build(path, profiles, shown=shown, use_cache=use_cache, draft=draft, report=report)
+
+
+def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: bool, draft: bool,
+           report: Callable[[str], None] | None) -> Built:
     say = report or (lambda message: None)
     from anso_pdf.render.finish import finish
     from anso_pdf.render.images import ImageProblem, prepare_profiles

@@ -92,7 +92,7 @@ def render(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="A folder to write into, or with one profile the PDF's file name.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (low-resolution photos, empty pages) as failures.")] = False,
     draft: Annotated[bool, typer.Option("--draft", help="Proof only: render despite missing or broken photos, marked DRAFT.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Prepare every photo again instead of using the cache.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: prepare every photo, lay out every page again.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and errors.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more about what is done.")] = False,
 ) -> None:
@@ -124,13 +124,14 @@ def _render_many(issues: list[Path], profiles: list[str], output: Path | None, *
 def check(
     issue: Annotated[Path, typer.Argument(help="The issue file (YAML).", show_default=False)],
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: lay out every page again.")] = False,
 ) -> None:
-    """Validate the issue file and its photos, lay it out, and report every problem; writes nothing."""
+    """Validate the issue file and its photos, lay it out, and report every problem; writes no PDF."""
     from anso_pdf import pipeline
 
     shown = str(issue)
     try:
-        built = pipeline.check(issue, shown=shown)
+        built = pipeline.check(issue, shown=shown, use_cache=not no_cache)
     except IssueError as exc:
         report.show(exc.errors + exc.warnings, shown)
         report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}")

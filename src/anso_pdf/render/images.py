@@ -15,7 +15,6 @@ import io
 import json
 import math
 import os
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from functools import cache
 from pathlib import Path
 
 from anso_pdf import __version__
+from anso_pdf.cache import root as cache_root
+from anso_pdf.cache import write_atomically
 from anso_pdf.diagnostics import Span
 from anso_pdf.layout.document import PhotoUse
 from anso_pdf.render.profiles import OUTPUT_INTENT, PROFILES, Profile
@@ -56,8 +57,7 @@ class ImageProblem(Exception):
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "anso-pdf" / "images"
+    return cache_root() / "images"
 
 
 @cache
@@ -110,22 +110,10 @@ def _store(folder: Path, key: str, data: bytes, pixels: tuple[int, int], ppi: fl
     """Write the JPEG, then its record; return the JPEG's path."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{key}.jpg"
-    _write_atomically(target, data)
+    write_atomically(target, data)
     record = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "pixels": list(pixels), "ppi": ppi}
-    _write_atomically(folder / f"{key}.json", json.dumps(record).encode())
+    write_atomically(folder / f"{key}.json", json.dumps(record).encode())
     return target
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # --------------------------------------------------------------------------------------------- preparing
@@ -205,7 +193,7 @@ def _keep(data: bytes, pixels: tuple[int, int], ppi: float, key: str, *, use_cac
         except OSError:
             pass
     target = scratch / f"{key}.jpg"
-    _write_atomically(target, data)
+    write_atomically(target, data)
     return target
 
 
