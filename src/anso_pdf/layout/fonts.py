@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from functools import cache
+from pathlib import Path
 
+from anso_pdf import cache as _cache_module
 from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.resources import font_path
 
@@ -41,12 +44,69 @@ def _register(family: str) -> frozenset[int]:
     names = []
     for style, stem in zip(("", "-Bold", "-Italic", "-BoldItalic"), faces, strict=True):
         if stem not in loaded:
-            loaded[stem] = TTFont(family + style, str(font_path(stem + ".ttf")))
+            loaded[stem] = _font(family + style, font_path(stem + ".ttf"))
             pdfmetrics.registerFont(loaded[stem])
         names.append(loaded[stem].fontName)
     for (bold, italic), face in zip(((0, 0), (1, 0), (0, 1), (1, 1)), names, strict=True):
         addMapping(family, bold, italic, face)
     return frozenset(loaded[faces[0]].face.charToGlyph)
+
+
+_DIGESTS: dict[str, str] = {}  # font file name -> SHA-256 of the file, for every font loaded
+
+
+def loaded_fonts() -> dict[str, str]:
+    """The fonts loaded so far, by file name, with their SHA-256: what a remembered layout was measured with."""
+    return dict(_DIGESTS)
+
+
+def _font(name: str, path: Path):  # type: ignore[no-untyped-def]
+    """A ReportLab TTFont, its parsed tables read back from the cache when they are there (7 ms a face to parse,
+    under 1 ms to read back); the same object either way, so the PDF bytes are the same."""
+    import pickle
+    from fnmatch import fnmatch
+    from weakref import WeakKeyDictionary
+
+    from reportlab import rl_config
+    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
+
+    digest = _DIGESTS[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    name_in_cache = _cache_module.key("ttface-1", _reportlab_version(), path.name, digest)
+    blob = _cache_module.read_blob("fonts", name_in_cache)
+    face = None
+    if blob is not None:
+        try:
+            face = pickle.loads(blob)  # noqa: S301 (our own entry, checked by its SHA-256)
+        except Exception:  # noqa: BLE001 (any damage: parse the font again)
+            face = None
+    if face is None or type(face).__name__ != "TTFontFace":
+        font = TTFont(name, str(path))
+        state = dict(font.face.__dict__)
+        del state["_pdfScale"]  # a lambda: rebuilt from unitsPerEm on the way back
+        parsed = font.face.__class__.__new__(font.face.__class__)
+        parsed.__dict__.update(state)
+        _cache_module.write_blob("fonts", name_in_cache, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        return font
+    units = face.unitsPerEm
+    face._pdfScale = (lambda x: x) if units == 1000 else (lambda x, m=1000 / units: x * m)
+    # what TTFont.__init__ sets besides the face (reportlab is pinned to 5.1.0; tests compare the bytes of PDFs
+    # made with fonts parsed and fonts read back)
+    font = TTFont.__new__(TTFont)
+    font.fontName = name
+    font.face = face
+    font.encoding = TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, pattern) for pattern in ttfonts.unShapedFontGlob)
+    return font
+
+
+@cache
+def _reportlab_version() -> str:
+    import reportlab
+
+    return reportlab.Version
 
 
 @cache
