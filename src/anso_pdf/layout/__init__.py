@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from anso_pdf.diagnostics import Diagnostics
+from anso_pdf.layout import memo
 from anso_pdf.layout.document import LaidOutIssue
-from anso_pdf.layout.fonts import missing_glyphs, register_fonts
+from anso_pdf.layout.fonts import loaded_fonts, missing_glyphs, register_fonts
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
 from anso_pdf.layout.paginate import PAGES, Paginator
 from anso_pdf.layout.settings import pin_reportlab
@@ -40,18 +43,18 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
                 attempts[fit, index] = attempt(issue, fit, members[index], last_page=chains[index][-1])
             return attempts[fit, index]
 
-        pick = next((a for a in map(tried, FIT_LADDER) if _chain_fits(a, chain)), None)
+        key = memo.run_key(issue, [s for s in issue.sections if s.key in members[index]], chain, loaded_fonts(),
+                           policy=(FIT_LADDER, LOOSE_LADDER, VISIBLY_EMPTY))
+        known = memo.recall(key, (FIT_LADDER, LOOSE_LADDER))
+        if known is not None and _chain_fits(tried(known), chain):
+            chosen.append(tried(known))  # the fit the ladder chose last time for the same pages (layout/memo.py)
+            continue
+        pick = _choose(tried, chain)
         if pick is None:
             report_overflow(tried(FIT_LADDER[-1]), diags, chain)
             continue
-        if pick.fit == BASE_FIT and _emptiest(pick, chain) > VISIBLY_EMPTY:
-            for fit in LOOSE_LADDER:
-                loose = tried(fit)
-                if _chain_fits(loose, chain) and _emptiest(loose, chain) < _emptiest(pick, chain) - 0.02:
-                    pick = loose
-                if _emptiest(pick, chain) <= VISIBLY_EMPTY:
-                    break  # full enough: looser still would only spread the text more
         chosen.append(pick)
+        memo.remember(key, pick.fit)
     if diags.errors:
         return None
     by_page = {page: att for chain, att in zip(chains, chosen, strict=True) for page in chain}
@@ -88,6 +91,20 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
         outline=outline,
         fit_notes=notes,
     )
+
+
+def _choose(tried: Callable[[Fit], Attempt], chain: list[int]) -> Attempt | None:
+    """The first fit of the ladder that holds the run, or a looser one when it would leave a page visibly empty;
+    None when even the tightest does not hold it."""
+    pick = next((a for a in map(tried, FIT_LADDER) if _chain_fits(a, chain)), None)
+    if pick is not None and pick.fit == BASE_FIT and _emptiest(pick, chain) > VISIBLY_EMPTY:
+        for fit in LOOSE_LADDER:
+            loose = tried(fit)
+            if _chain_fits(loose, chain) and _emptiest(loose, chain) < _emptiest(pick, chain) - 0.02:
+                pick = loose
+            if _emptiest(pick, chain) <= VISIBLY_EMPTY:
+                break  # full enough: looser still would only spread the text more
+    return pick
 
 
 def _kinds_on(att: Attempt, chain: list[int]) -> set[str]:
