@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +61,16 @@ class RenderContext:
         if prepared is None:
             _placeholder(canvas, image, x, y, w, h)
             return
-        canvas.drawImage(str(prepared.path), x, y, w, h)
+        canvas.drawImage(_ByName(prepared.path), x, y, w, h)
+
+
+class _ByName(str):
+    """A prepared photo's path whose str() is its file name: ReportLab names each image XObject after str() of the
+    path it is given, and the file name is the photo's cache key, so the PDF is the same wherever the cache folder
+    is (or with --no-cache); the file is still opened by its whole path."""
+
+    def __str__(self) -> str:
+        return os.path.basename(self)
 
 
 def _placeholder(canvas: Canvas, image: Image, x: float, y: float, w: float, h: float) -> None:
