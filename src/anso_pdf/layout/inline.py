@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from xml.sax.saxutils import escape, quoteattr
+from html import escape as _html_escape  # (xml.sax.saxutils would import urllib.request: 16 ms at start-up)
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import paragraph as _reportlab_paragraph
@@ -45,6 +45,16 @@ def _escape_with_fallback(text: str, family: str, fonts: FontSet) -> str:
     if run:
         out.append(_wrap("".join(run), fallback))
     return "".join(out)
+
+
+def escape(text: str) -> str:
+    """&, < and > as entities: the text can no longer be read as markup."""
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(value: str) -> str:
+    """A quoted attribute value: the quotes inside it, and &, < and >, as entities."""
+    return '"' + _html_escape(value, quote=True) + '"'
 
 
 def _wrap(text: str, fallback: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from xml.sax.saxutils import escape
+from html import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -75,7 +75,7 @@ def _pdfx(pdf: pikepdf.Pdf, meta: dict[str, str]) -> None:
 
 
 def _xmp(meta: dict[str, str], doc_id: str) -> str:
-    e = {k: escape(v) for k, v in meta.items()}
+    e = {k: escape(v, quote=False) for k, v in meta.items()}
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
