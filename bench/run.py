@@ -140,6 +140,12 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> Run:
 
 
 def anso_pdf() -> list[str]:
+    """The console script installed beside this interpreter, as a user's venv runs it. Not the first one on PATH:
+    that can be a version manager's shim (pyenv's is a shell script that runs `pyenv exec`, 50-70 ms a start),
+    which the import floor, run with this interpreter directly, does not pay."""
+    beside = Path(sys.executable).parent / "anso-pdf"
+    if beside.is_file():
+        return [str(beside)]
     found = shutil.which("anso-pdf")
     return [found] if found else [sys.executable, "-m", "anso_pdf"]
 
