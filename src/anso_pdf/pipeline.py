@@ -54,10 +54,10 @@ def load(path: Path, *, shown: str | None = None, diags: Diagnostics | None = No
     return issue
 
 
-def lay_out_issue(issue: Issue, diags: Diagnostics):  # type: ignore[no-untyped-def]
+def lay_out_issue(issue: Issue, diags: Diagnostics, settled=None):  # type: ignore[no-untyped-def]
     from anso_pdf.layout import lay_out
 
-    laid_out = lay_out(issue, diags)
+    laid_out = lay_out(issue, diags, settled)
     diags.raise_if_errors()
     assert laid_out is not None
     return laid_out
@@ -83,40 +83,43 @@ def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cach
 def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: bool, draft: bool,
            report: Callable[[str], None] | None) -> Built:
     say = report or (lambda message: None)
-    from anso_pdf.render.finish import finish
-    from anso_pdf.render.images import ImageProblem, prepare_profiles
-    from anso_pdf.render.paint import paint
+    from anso_pdf.render.images import ImageProblem, Preparation
     from anso_pdf.render.profiles import PROFILES
 
     diags = Diagnostics()
     started = time.perf_counter()
     issue = load(path, shown=shown, diags=diags, draft=draft)
     say(f"read {shown}: {len(issue.sections)} sections, {len(issue.all_images())} photos")
-    laid_out = lay_out_issue(issue, diags)
-    say(f"laid out four pages in {time.perf_counter() - started:.2f} s")
-    meta = metadata(issue)
-    built = Built(notes=list(laid_out.fit_notes))
-    uses = [u for u in laid_out.photo_uses() if not u.image.missing]
-    with tempfile.TemporaryDirectory(prefix="anso-pdf-") as scratch:
-        try:  # every profile at once: each photo is read, hashed and decoded once for all of them (issue #6)
+    with (tempfile.TemporaryDirectory(prefix="anso-pdf-") as scratch,
+          Preparation([PROFILES[name] for name in profiles], use_cache=use_cache, scratch=Path(scratch)) as photos):
+        # every profile at once: each photo is read, hashed and decoded once for all of them, and the photos of
+        # each run of pages are prepared while the next run is laid out (issue #6)
+        laid_out = lay_out_issue(issue, diags, settled=photos.add)
+        say(f"laid out four pages in {time.perf_counter() - started:.2f} s")
+        # imported while the photo threads work (pikepdf and ReportLab's canvas: about 0.07 s)
+        from anso_pdf.render.finish import finish
+        from anso_pdf.render.paint import paint
+
+        meta = metadata(issue)
+        built = Built(notes=list(laid_out.fit_notes))
+        try:
             started = time.perf_counter()
-            prepared = prepare_profiles(uses, [PROFILES[name] for name in profiles], use_cache=use_cache,
-                                        scratch=Path(scratch))
+            prepared = photos.results(laid_out.photo_uses())
             cached = sum(p.from_cache for got in prepared.values() for p in got.values())
             total = sum(len(got) for got in prepared.values())
-            say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache) "
-                f"in {time.perf_counter() - started:.2f} s")
+            say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache); "
+                f"waited {time.perf_counter() - started:.2f} s for them after the layout")
         except ImageProblem as exc:
             diags.error(exc.span, str(exc), "open the photo in an image editor and export it again as JPEG")
             diags.raise_if_errors()
             raise
         for name in profiles:
             profile = PROFILES[name]
-            photos = prepared[name]
-            resolution_warnings(photos, profile, diags)
-            pdf = finish(paint(laid_out, profile, photos, meta=meta, draft=draft), profile, meta)
+            photos_of = prepared[name]
+            resolution_warnings(photos_of, profile, diags)
+            pdf = finish(paint(laid_out, profile, photos_of, meta=meta, draft=draft), profile, meta)
             if profile.size_warning and len(pdf) > profile.size_warning:
-                largest = sorted(photos.items(), key=lambda kv: -kv[1].path.stat().st_size)[:3]
+                largest = sorted(photos_of.items(), key=lambda kv: -kv[1].path.stat().st_size)[:3]
                 names = ", ".join(f"{u.image.written} ({p.path.stat().st_size // 1024} kB)" for u, p in largest)
                 diags.warning(None, f"the {name} PDF is {len(pdf) // 1024} kB, over {profile.size_warning // 1024} kB",
                               f"the largest photos: {names}")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.layout import memo
-from anso_pdf.layout.document import LaidOutIssue
+from anso_pdf.layout.document import LaidOutIssue, PhotoUse
 from anso_pdf.layout.fonts import loaded_fonts, missing_glyphs, register_fonts
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
 from anso_pdf.layout.paginate import PAGES, Paginator
@@ -18,12 +18,14 @@ UNDERFULL = 1 / 3  # issue #4: warn when a page is more than a third empty after
 VISIBLY_EMPTY = 0.12  # try a looser fit when a page is more than this empty
 
 
-def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
+def lay_out(issue: Issue, diags: Diagnostics,
+            settled: Callable[[list[PhotoUse]], None] | None = None) -> LaidOutIssue | None:
     """Lay the issue out on exactly four pages, adjusting within typographic bounds; None on failure
     (every reason is in `diags`).
 
     Pinned sections split the pages into independent runs ("chains"); each chain gets the first fit of the
-    ladder that holds it, and a looser one when it would leave a page a third empty.
+    ladder that holds it, and a looser one when it would leave a page a third empty. `settled` hears the photos
+    of each run, as they will be drawn, as soon as its fit is chosen (so they can be prepared meanwhile).
     """
     pin_reportlab()
     fonts = register_fonts()
@@ -47,14 +49,16 @@ def lay_out(issue: Issue, diags: Diagnostics) -> LaidOutIssue | None:
                            policy=(FIT_LADDER, LOOSE_LADDER, VISIBLY_EMPTY))
         known = memo.recall(key, (FIT_LADDER, LOOSE_LADDER))
         if known is not None and _chain_fits(tried(known), chain):
-            chosen.append(tried(known))  # the fit the ladder chose last time for the same pages (layout/memo.py)
-            continue
-        pick = _choose(tried, chain)
-        if pick is None:
-            report_overflow(tried(FIT_LADDER[-1]), diags, chain)
-            continue
+            pick: Attempt | None = tried(known)  # the fit the ladder chose last time for these pages (layout/memo.py)
+        else:
+            pick = _choose(tried, chain)
+            if pick is None:
+                report_overflow(tried(FIT_LADDER[-1]), diags, chain)
+                continue
+            memo.remember(key, pick.fit)
         chosen.append(pick)
-        memo.remember(key, pick.fit)
+        if settled is not None:
+            settled(_photos_on(pick, chain))
     if diags.errors:
         return None
     by_page = {page: att for chain, att in zip(chains, chosen, strict=True) for page in chain}
@@ -105,6 +109,15 @@ def _choose(tried: Callable[[Fit], Attempt], chain: list[int]) -> Attempt | None
             if _emptiest(pick, chain) <= VISIBLY_EMPTY:
                 break  # full enough: looser still would only spread the text more
     return pick
+
+
+def _photos_on(att: Attempt, chain: list[int]) -> list[PhotoUse]:
+    """The photos of a run's pages as they will be drawn (the same flowables the final pages hold)."""
+    uses: list[PhotoUse] = []
+    for n in chain:
+        for placed in [*att.fixed[n - 1], *att.paginator.pages[n - 1].placed]:
+            uses.extend(getattr(placed.flowable, "photo_uses", lambda: [])())
+    return uses
 
 
 def _kinds_on(att: Attempt, chain: list[int]) -> set[str]:

@@ -16,7 +16,7 @@ import json
 import math
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -121,32 +121,55 @@ def _store(folder: Path, key: str, data: bytes, pixels: tuple[int, int], ppi: fl
 
 def prepare_profiles(uses: list[PhotoUse], profiles: list[Profile], *, use_cache: bool,
                      scratch: Path) -> dict[str, dict[PhotoUse, Prepared]]:
-    """Prepare every distinct photo use for every profile: profile name -> use -> prepared JPEG.
+    """Prepare every distinct photo use for every profile: profile name -> use -> prepared JPEG."""
+    with Preparation(profiles, use_cache=use_cache, scratch=scratch) as preparation:
+        return preparation.results(uses)
 
-    One task per photo file, largest file first, on a few threads (Pillow and hashlib release the GIL while
-    decoding, resampling, converting, encoding and hashing). A task reads the file once, hashes those bytes, serves
-    what the cache has, and decodes once for everything it lacks.
-    """
-    by_file: dict[Path, list[PhotoUse]] = {}
-    for use in dict.fromkeys(uses):
-        by_file.setdefault(use.image.path, []).append(use)
-    tasks = sorted(by_file.values(), key=lambda group: -_file_size(group[0].image.path))
 
-    def run(group: list[PhotoUse]) -> dict[tuple[PhotoUse, str], Prepared]:
-        return _prepare_file(group, profiles, use_cache=use_cache, scratch=scratch)
+class Preparation:
+    """Photos prepared on a few worker threads as their placed sizes become known: layout hands over the photos of
+    each run of pages as soon as the run is settled, so they are prepared while the later pages are laid out
+    (Pillow and hashlib release the GIL while decoding, resampling, converting, encoding and hashing).
 
-    workers = max(1, min(len(tasks), os.cpu_count() or 1, MAX_WORKERS))
-    if workers == 1:
-        results = [run(group) for group in tasks]
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="anso-photo") as pool:
-            results = list(pool.map(run, tasks))
-    out: dict[str, dict[PhotoUse, Prepared]] = {p.name: {} for p in profiles}
-    for result in results:
-        for (use, name), prepared in result.items():
-            out[name][use] = prepared
-    # the order of the uses as laid out, as before
-    return {name: {u: got[u] for u in dict.fromkeys(uses)} for name, got in out.items()}
+    One task per photo file, largest file first: it reads the file once, hashes those bytes, serves what the cache
+    has, and decodes once for everything it lacks. Leaving the `with` block cancels what has not started."""
+
+    def __init__(self, profiles: list[Profile], *, use_cache: bool, scratch: Path) -> None:
+        self.profiles = profiles
+        self.use_cache = use_cache
+        self.scratch = scratch
+        workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="anso-photo")
+        self._tasks: list[Future[dict[tuple[PhotoUse, str], Prepared]]] = []
+        self._submitted: set[PhotoUse] = set()
+
+    def __enter__(self) -> Preparation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, uses: list[PhotoUse]) -> None:
+        """Start preparing these uses (those not already started; placeholders of --draft are not photos)."""
+        new = [u for u in dict.fromkeys(uses) if u not in self._submitted and not u.image.missing]
+        self._submitted.update(new)
+        by_file: dict[Path, list[PhotoUse]] = {}
+        for use in new:
+            by_file.setdefault(use.image.path, []).append(use)
+        for group in sorted(by_file.values(), key=lambda group: -_file_size(group[0].image.path)):
+            self._tasks.append(self._pool.submit(
+                _prepare_file, group, self.profiles, use_cache=self.use_cache, scratch=self.scratch))
+
+    def results(self, uses: list[PhotoUse]) -> dict[str, dict[PhotoUse, Prepared]]:
+        """Wait for every photo of `uses`: profile name -> use -> prepared JPEG, in the order of `uses`.
+        The first photo that could not be prepared raises its ImageProblem."""
+        self.add(uses)
+        out: dict[str, dict[PhotoUse, Prepared]] = {p.name: {} for p in self.profiles}
+        for task in self._tasks:
+            for (use, name), prepared in task.result().items():
+                out[name][use] = prepared
+        wanted = [u for u in dict.fromkeys(uses) if not u.image.missing]
+        return {name: {u: got[u] for u in wanted} for name, got in out.items()}
 
 
 def _file_size(path: Path) -> int:
@@ -317,4 +340,4 @@ def _transform(source_icc: bytes | None, mode: str, cmyk: bool):  # type: ignore
         return transform
 
 
-__all__ = ["AssetError", "ImageProblem", "Prepared", "prepare_profiles"]
+__all__ = ["AssetError", "ImageProblem", "Prepared", "Preparation", "prepare_profiles"]
