@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import cache
 
@@ -25,16 +27,44 @@ def _transform(to_cmyk: bool):  # type: ignore[no-untyped-def]
                                    flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
 
+def _converted(to_cmyk: bool, values: tuple[int, ...]) -> tuple[int, ...]:
+    """One 8-bit colour through the ICC transform; read back from the cache when it is there (building the
+    transform takes 10 ms, more than everything else a warm render does with colours)."""
+    from anso_pdf import cache as store
+
+    name = store.key("colour-1", to_cmyk, values, _icc_digest())
+    blob = store.read_blob("colours", name)
+    if blob is not None:
+        try:
+            got = tuple(int(v) for v in json.loads(blob))
+            if len(got) == (4 if to_cmyk else 3) and all(0 <= v <= 255 for v in got):
+                return got
+        except (ValueError, TypeError):
+            pass
+    from PIL import Image, ImageCms
+
+    px = Image.new("RGB" if to_cmyk else "CMYK", (1, 1), values)
+    got = tuple(ImageCms.applyTransform(px, _transform(to_cmyk)).getpixel((0, 0)))
+    store.write_blob("colours", name, json.dumps(got).encode())
+    return got
+
+
+@cache
+def _icc_digest() -> str:
+    """What the transforms are made of: both profiles, the intent, the flags."""
+    digest = hashlib.sha256(b"relative colorimetric, black point compensation")
+    for name in ("sRGB.icc", OUTPUT_INTENT["icc"]):
+        digest.update(icc_path(name).read_bytes())
+    return digest.hexdigest()
+
+
 @cache
 def cmyk_of(colour: Colour) -> tuple[float, float, float, float]:
     """A house colour in CMYK: `cmyk(...)` exactly as written; hex converted once through the ICC profile."""
     if colour.cmyk is not None:
         return colour.cmyk
-    from PIL import Image, ImageCms
-
     assert colour.rgb is not None
-    px = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in colour.rgb))
-    c, m, y, k = ImageCms.applyTransform(px, _transform(True)).getpixel((0, 0))
+    c, m, y, k = _converted(True, tuple(round(v * 255) for v in colour.rgb))
     return _limit_ink((c / 255, m / 255, y / 255, k / 255))
 
 
@@ -42,14 +72,11 @@ def cmyk_of(colour: Colour) -> tuple[float, float, float, float]:
 def rgb_of(colour: Colour) -> tuple[float, float, float]:
     if colour.rgb is not None:
         return colour.rgb
-    from PIL import Image, ImageCms
-
     assert colour.cmyk is not None
     if colour.cmyk[:3] == (0.0, 0.0, 0.0):
         grey = 1 - colour.cmyk[3]
         return (grey * 0.98, grey * 0.98, grey * 0.98) if grey < 1 else (1.0, 1.0, 1.0)
-    px = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in colour.cmyk))
-    r, g, b = ImageCms.applyTransform(px, _transform(False)).getpixel((0, 0))
+    r, g, b = _converted(False, tuple(round(v * 255) for v in colour.cmyk))
     return (r / 255, g / 255, b / 255)
 
 
