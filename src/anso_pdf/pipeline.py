@@ -102,29 +102,29 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
 
         meta = metadata(issue)
         built = Built(notes=list(laid_out.fit_notes))
+        photos.add(laid_out.photo_uses())
         try:
-            started = time.perf_counter()
+            for name in profiles:  # each PDF is drawn while the photos of its later pages are still being prepared
+                profile = PROFILES[name]
+                pdf = finish(paint(laid_out, profile, photos.ready(name), meta=meta, draft=draft), profile, meta)
+                built.pdfs[name] = pdf
+                say(f"rendered the {name} PDF: {len(pdf) // 1024} kB")
             prepared = photos.results(laid_out.photo_uses())
-            cached = sum(p.from_cache for got in prepared.values() for p in got.values())
-            total = sum(len(got) for got in prepared.values())
-            say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache); "
-                f"waited {time.perf_counter() - started:.2f} s for them after the layout")
         except ImageProblem as exc:
             diags.error(exc.span, str(exc), "open the photo in an image editor and export it again as JPEG")
             diags.raise_if_errors()
             raise
+        cached = sum(p.from_cache for got in prepared.values() for p in got.values())
+        total = sum(len(got) for got in prepared.values())
+        say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache)")
         for name in profiles:
-            profile = PROFILES[name]
-            photos_of = prepared[name]
-            resolution_warnings(photos_of, profile, diags)
-            pdf = finish(paint(laid_out, profile, photos_of, meta=meta, draft=draft), profile, meta)
+            profile, pdf = PROFILES[name], built.pdfs[name]
+            resolution_warnings(prepared[name], profile, diags)
             if profile.size_warning and len(pdf) > profile.size_warning:
-                largest = sorted(photos_of.items(), key=lambda kv: -kv[1].path.stat().st_size)[:3]
+                largest = sorted(prepared[name].items(), key=lambda kv: -kv[1].path.stat().st_size)[:3]
                 names = ", ".join(f"{u.image.written} ({p.path.stat().st_size // 1024} kB)" for u, p in largest)
                 diags.warning(None, f"the {name} PDF is {len(pdf) // 1024} kB, over {profile.size_warning // 1024} kB",
                               f"the largest photos: {names}")
-            built.pdfs[name] = pdf
-            say(f"rendered the {name} PDF: {len(pdf) // 1024} kB")
     diags.raise_if_errors()
     built.warnings = diags.warnings
     return built

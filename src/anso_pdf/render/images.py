@@ -16,6 +16,7 @@ import json
 import math
 import os
 import threading
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -141,7 +142,7 @@ class Preparation:
         workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS))
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="anso-photo")
         self._tasks: list[Future[dict[tuple[PhotoUse, str], Prepared]]] = []
-        self._submitted: set[PhotoUse] = set()
+        self._task_of: dict[PhotoUse, Future[dict[tuple[PhotoUse, str], Prepared]]] = {}
 
     def __enter__(self) -> Preparation:
         return self
@@ -151,14 +152,19 @@ class Preparation:
 
     def add(self, uses: list[PhotoUse]) -> None:
         """Start preparing these uses (those not already started; placeholders of --draft are not photos)."""
-        new = [u for u in dict.fromkeys(uses) if u not in self._submitted and not u.image.missing]
-        self._submitted.update(new)
+        new = [u for u in dict.fromkeys(uses) if u not in self._task_of and not u.image.missing]
         by_file: dict[Path, list[PhotoUse]] = {}
         for use in new:
             by_file.setdefault(use.image.path, []).append(use)
         for group in sorted(by_file.values(), key=lambda group: -_file_size(group[0].image.path)):
-            self._tasks.append(self._pool.submit(
-                _prepare_file, group, self.profiles, use_cache=self.use_cache, scratch=self.scratch))
+            task = self._pool.submit(_prepare_file, group, self.profiles, use_cache=self.use_cache, scratch=self.scratch)
+            self._tasks.append(task)
+            self._task_of.update(dict.fromkeys(group, task))
+
+    def ready(self, profile: str) -> Mapping[PhotoUse, Prepared]:
+        """The photos of one profile, each waited for only when it is looked up: a PDF can be drawn while the
+        photos of its later pages are still being prepared."""
+        return _Ready(self._task_of, profile)
 
     def results(self, uses: list[PhotoUse]) -> dict[str, dict[PhotoUse, Prepared]]:
         """Wait for every photo of `uses`: profile name -> use -> prepared JPEG, in the order of `uses`.
@@ -170,6 +176,20 @@ class Preparation:
                 out[name][use] = prepared
         wanted = [u for u in dict.fromkeys(uses) if not u.image.missing]
         return {name: {u: got[u] for u in wanted} for name, got in out.items()}
+
+
+class _Ready(Mapping[PhotoUse, Prepared]):
+    def __init__(self, tasks: dict[PhotoUse, Future[dict[tuple[PhotoUse, str], Prepared]]], profile: str) -> None:
+        self._tasks, self._profile = tasks, profile
+
+    def __getitem__(self, use: PhotoUse) -> Prepared:
+        return self._tasks[use].result()[use, self._profile]
+
+    def __iter__(self) -> Iterator[PhotoUse]:
+        return iter(self._tasks)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
 
 
 def _file_size(path: Path) -> int:

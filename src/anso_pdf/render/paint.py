@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ class RenderContext:
 
     profile: Profile
     laid_out: LaidOutIssue
-    photos: dict[PhotoUse, Prepared]
+    photos: Mapping[PhotoUse, Prepared]  # looked up as each photo is drawn (render/images.py Preparation.ready)
     placeholders: set[str] = field(default_factory=set)  # --draft: photos that could not be prepared
 
     @property
@@ -85,7 +86,7 @@ def _placeholder(canvas: Canvas, image: Image, x: float, y: float, w: float, h: 
     canvas.drawCentredString(x + w / 2, y + h / 2 - 2, f"MISSING PHOTO: {image.written}"[:60])
 
 
-def paint(laid_out: LaidOutIssue, profile: Profile, photos: dict[PhotoUse, Prepared], *, meta: dict[str, str],
+def paint(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, Prepared], *, meta: dict[str, str],
           draft: bool = False) -> bytes:
     """Draw every page; return the PDF bytes as ReportLab writes them (finish.py completes them)."""
     rl_config.useA85 = 0
