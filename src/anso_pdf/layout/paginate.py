@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
-from reportlab.lib.styles import ParagraphStyle
 
 from anso_pdf.layout import flowables as F
 from anso_pdf.layout.document import LaidOutPage, Placed
 from anso_pdf.layout.grid import Area, PageGrid
 from anso_pdf.layout.inline import paragraph
 from anso_pdf.layout.story import Item, SectionStory
-from anso_pdf.layout.styles import Styles
+from anso_pdf.layout.styles import ParagraphStyle, Styles
 from anso_pdf.units import mm
 
 PAGES = 4

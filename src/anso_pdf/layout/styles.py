@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.styles import ParagraphStyle as _ReportLabStyle
 
 from anso_pdf.layout.fonts import CONDENSED, SANS, SERIF
 from anso_pdf.layout.hyphenate import hyphenator_for
 from anso_pdf.layout.inks import Palette
+
+
+class ParagraphStyle(_ReportLabStyle):
+    """ReportLab's style, copied shallowly when ReportLab deep-copies it: it does so to change one attribute of
+    a paragraph's continuation (no first-line indent) at every split, and a deep copy also copies the parent
+    styles and colours, which nothing changes in place (1,000 deep copies, 0.04 s, per layout of the sample)."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> ParagraphStyle:
+        return copy.copy(self)
 
 
 @dataclass(frozen=True)
