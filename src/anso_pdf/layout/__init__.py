@@ -7,7 +7,7 @@ from collections.abc import Callable
 from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.layout import memo
 from anso_pdf.layout.document import LaidOutIssue, PhotoUse
-from anso_pdf.layout.fonts import loaded_fonts, missing_glyphs, register_fonts
+from anso_pdf.layout.fonts import missing_glyphs, register_fonts, shipped
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
 from anso_pdf.layout.paginate import PAGES, Paginator
 from anso_pdf.layout.settings import pin_reportlab
@@ -45,7 +45,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
                 attempts[fit, index] = attempt(issue, fit, members[index], last_page=chains[index][-1])
             return attempts[fit, index]
 
-        key = memo.run_key(issue, [s for s in issue.sections if s.key in members[index]], chain, loaded_fonts(),
+        key = memo.run_key(issue, [s for s in issue.sections if s.key in members[index]], chain, shipped(),
                            policy=(FIT_LADDER, LOOSE_LADDER, VISIBLY_EMPTY))
         known = memo.recall(key, (FIT_LADDER, LOOSE_LADDER))
         if known is not None and _chain_fits(tried(known), chain):

@@ -7,6 +7,10 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
 from anso_pdf import cache as _cache_module
 from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.resources import font_path
@@ -19,6 +23,11 @@ _FILES = {
     CONDENSED: ("NotoSans-SemiCondensed", "NotoSans-SemiCondensedBold", "NotoSans-SemiCondensed", "NotoSans-SemiCondensedBold"),
     FALLBACK: ("DroidSansFallbackFull",) * 4,
 }
+
+
+# Every face of a family maps the same characters (tests/test_caches.py checks the shipped files), so one face,
+# the one most issues use anyway, says what the family covers.
+_COVERAGE = {SERIF: "", SANS: "", CONDENSED: "-Bold", FALLBACK: ""}
 
 
 class FontSet:
@@ -34,22 +43,45 @@ class FontSet:
 
 
 def _register(family: str) -> frozenset[int]:
-    """Register a family's four faces with ReportLab and map <b>/<i> to them; return its coverage."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
+    """Register a family's four faces with ReportLab and map <b>/<i> to them; return its coverage. A face is read
+    the first time ReportLab uses it (bold italic, say, often never is)."""
     faces = _FILES[family]
-    loaded: dict[str, TTFont] = {}
+    registered: dict[str, str] = {}
     names = []
     for style, stem in zip(("", "-Bold", "-Italic", "-BoldItalic"), faces, strict=True):
-        if stem not in loaded:
-            loaded[stem] = _font(family + style, font_path(stem + ".ttf"))
-            pdfmetrics.registerFont(loaded[stem])
-        names.append(loaded[stem].fontName)
+        if stem not in registered:
+            registered[stem] = family + style
+            # what pdfmetrics.registerFont does for a TrueType font, less reading it to record its face name
+            # (which only guards against registering one face twice; _LazyFont records it once read)
+            pdfmetrics._fonts[family + style] = _LazyFont(family + style, font_path(stem + ".ttf"))
+            pdfmetrics.registerFontFamily(family + style)
+        names.append(registered[stem])
     for (bold, italic), face in zip(((0, 0), (1, 0), (0, 1), (1, 1)), names, strict=True):
         addMapping(family, bold, italic, face)
-    return frozenset(loaded[faces[0]].face.charToGlyph)
+    return frozenset(pdfmetrics.getFont(family + _COVERAGE[family]).face.charToGlyph)
+
+
+class _LazyFont(TTFont):
+    """A TrueType font that ReportLab knows by name and that is read (from the cache, else from its file) the first
+    time anything about it is asked; from then on it is the TTFont `_font` makes, attribute for attribute."""
+
+    def __init__(self, name: str, path: Path) -> None:  # no TTFont.__init__: that reads the file
+        self.__dict__.update(fontName=name, _path=path)
+
+    def __getattr__(self, attr: str):  # type: ignore[no-untyped-def]
+        if attr.startswith("__") or "face" in self.__dict__:
+            raise AttributeError(attr)
+        read = _font(self.fontName, self._path)
+        self.__dict__.update(read.__dict__)
+        pdfmetrics._dynFaceNames.setdefault(read.face.name, self)
+        return getattr(self, attr)
+
+
+def shipped() -> list[tuple[str, int, int]]:
+    """Every shipped font file with its size and time: what a remembered layout was measured with (layout/memo.py),
+    known without reading a file."""
+    folder = font_path("NotoSerif-Regular.ttf").parent
+    return sorted((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in folder.glob("*.ttf"))
 
 
 _DIGESTS: dict[str, str] = {}  # font file name -> SHA-256 of the file, for every font loaded
@@ -69,7 +101,7 @@ def _font(name: str, path: Path):  # type: ignore[no-untyped-def]
 
     from reportlab import rl_config
     from reportlab.pdfbase import ttfonts
-    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
+    from reportlab.pdfbase.ttfonts import TTEncoding
 
     digest = _DIGESTS[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
     name_in_cache = _cache_module.key("ttface-1", _reportlab_version(), path.name, digest)

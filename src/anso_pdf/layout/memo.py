@@ -24,10 +24,10 @@ from anso_pdf.model.issue import Issue, Section
 _KIND = "layout"
 
 
-def run_key(issue: Issue, sections: list[Section], pages: list[int], fonts: dict[str, str], policy: object) -> str:
+def run_key(issue: Issue, sections: list[Section], pages: list[int], fonts: object, policy: object) -> str:
     """The cache name of a run's chosen fit; `policy` is what the choice is made by (the ladders, the limits)."""
     around = (issue.newsletter, issue.contents, issue.contact, issue.style)
-    return store.key("fit-1", _code(), sorted(fonts.items()), policy, pages, _canonical(around),
+    return store.key("fit-1", _code(), fonts, policy, pages, _canonical(around),
                      _canonical(tuple(sections)))
 
 

@@ -13,7 +13,7 @@ from anso_pdf.layout.document import LaidOutPage, Placed
 from anso_pdf.layout.grid import Area, PageGrid
 from anso_pdf.layout.inline import paragraph
 from anso_pdf.layout.story import Item, SectionStory
-from anso_pdf.layout.styles import ParagraphStyle, Styles
+from anso_pdf.layout.styles import Styles
 from anso_pdf.units import mm
 
 PAGES = 4
@@ -384,7 +384,7 @@ def _align_for_measure(flowable: Any, width: float) -> None:
     original = getattr(style, "justified_original", None)
     if width < NARROW and style.alignment == TA_JUSTIFY:
         if style.name not in _RAGGED or _RAGGED[style.name].justified_original is not style:
-            ragged = ParagraphStyle(style.name + "-ragged", parent=style, alignment=TA_LEFT)
+            ragged = type(style)(style.name + "-ragged", parent=style, alignment=TA_LEFT)  # ReportLab: same class
             ragged.justified_original = style
             _RAGGED[style.name] = ragged
         flowable.style = _RAGGED[style.name]
