@@ -45,6 +45,7 @@ GENERATOR_VERSION = "3"
 # issue #6 targets, on a 2-core machine. "floor x" targets are multiples of the import floor of the same run.
 TARGETS: dict[str, dict[str, float]] = {
     "check-sample": {"wall": 0.5},
+    "check-sample-cold": {"wall": 0.5},  # the issue does not say which cache: both are held to it
     "sample-cold": {"wall": 1.0},
     "sample-warm": {"floor_x": 3.7},
     "gallery-cold": {"wall": 8.0, "rss_mb": 400},
@@ -244,7 +245,9 @@ def run_cases(args: argparse.Namespace) -> tuple[list[Case], dict[str, object]]:
     gallery = make_gallery(workdir) if wanted is None or any("gallery" in c for c in wanted) else None
     scratch = Path(tempfile.mkdtemp(prefix="run-", dir=workdir))
     out = scratch / "out"
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_CACHE")}
+    # PYTHONDONTWRITEBYTECODE would make every run compile the package's modules again (about 50 ms with an
+    # editable install), which no user's machine does: the unmeasured first run is there to write bytecode
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_CACHE") and k != "PYTHONDONTWRITEBYTECODE"}
 
     def env_with(cache: Path) -> dict[str, str]:
         return {**base_env, "XDG_CACHE_HOME": str(cache)}
@@ -263,13 +266,14 @@ def run_cases(args: argparse.Namespace) -> tuple[list[Case], dict[str, object]]:
         ("floor", 'import floor: python -c "import reportlab.platypus, PIL.Image"',
          [sys.executable, "-c", "import reportlab.platypus, PIL.Image"], "none"),
         ("help", "anso-pdf --help", [*tool, "--help"], "none"),
-        ("check-sample", "anso-pdf check (sample)", [*tool, "check", str(SAMPLE)], "none"),
+        ("check-sample", "anso-pdf check (sample), warm cache", [*tool, "check", str(SAMPLE)], "warm"),
+        ("check-sample-cold", "anso-pdf check (sample), cold cache", [*tool, "check", str(SAMPLE)], "cold"),
         ("sample-cold", "render sample, both profiles, cold cache", render(SAMPLE), "cold"),
         ("sample-warm", "render sample, both profiles, warm cache", render(SAMPLE), "warm"),
     ]
     if gallery is not None:
         cases += [
-            ("check-gallery", "anso-pdf check (gallery, 13 x 18 MP)", [*tool, "check", str(gallery)], "none"),
+            ("check-gallery", "anso-pdf check (gallery, 13 x 18 MP), warm cache", [*tool, "check", str(gallery)], "warm"),
             ("gallery-cold", "render gallery (13 x 18 MP), both profiles, cold cache", render(gallery), "cold"),
             ("gallery-warm", "render gallery (13 x 18 MP), both profiles, warm cache", render(gallery), "warm"),
         ]
@@ -370,7 +374,7 @@ def main() -> None:
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "anso-pdf-bench"),
                         help="where the generated photos, issue, caches and PDFs go (outside the repository)")
     parser.add_argument("--cases", help="comma-separated case names (default: all): floor, help, check-sample, "
-                        "sample-cold, sample-warm, check-gallery, gallery-cold, gallery-warm")
+                        "check-sample-cold, sample-cold, sample-warm, check-gallery, gallery-cold, gallery-warm")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     parser.add_argument("--keep", action="store_true", help="keep this run's caches and PDFs in the work dir")
     args = parser.parse_args()
