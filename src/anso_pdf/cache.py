@@ -14,10 +14,11 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 _DIGEST = 32  # bytes of SHA-256 in front of each blob
-_ENABLED = [True]
+_ENABLED: ContextVar[bool] = ContextVar("anso_pdf_cache", default=True)  # per thread, so builds cannot mix it up
 
 
 def root() -> Path:
@@ -26,17 +27,17 @@ def root() -> Path:
 
 
 def enabled() -> bool:
-    return _ENABLED[-1]
+    return _ENABLED.get()
 
 
 @contextmanager
 def switched(on: bool) -> Iterator[None]:
-    """Use (or bypass) the cache for the work done inside the block."""
-    _ENABLED.append(on)
+    """Use (or bypass) the cache for the work done inside the block (in this thread)."""
+    token = _ENABLED.set(on)
     try:
         yield
     finally:
-        _ENABLED.pop()
+        _ENABLED.reset(token)
 
 
 def key(*parts: object) -> str:

@@ -120,6 +120,7 @@ def _font(name: str, path: Path):  # type: ignore[no-untyped-def]
         parsed.__dict__.update(state)
         _cache_module.write_blob("fonts", name_in_cache, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
         return font
+    face.filename = str(path)  # where this copy of the font is, not where the one that filled the cache was
     units = face.unitsPerEm
     face._pdfScale = (lambda x: x) if units == 1000 else (lambda x, m=1000 / units: x * m)
     # what TTFont.__init__ sets besides the face (reportlab is pinned to 5.1.0; tests compare the bytes of PDFs
