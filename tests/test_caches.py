@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ["email", "press"]
 LADDERS = (FIT_LADDER, LOOSE_LADDER)
 RUNS = 4  # the sample pins a section on each page: four runs of one page
-KINDS = {"images", "fonts", "colours", "layout"}  # what cache.py says is kept
+KINDS = {"images", "fonts", "colours", "layout", "linebreaks"}  # what cache.py says is kept
 _TEXT_FACES = {stem for family in (fonts.SERIF, fonts.SANS, fonts.CONDENSED) for stem in fonts._FILES[family]}
 FACES = 10  # the text families' distinct files: serif 4, sans 4, semicondensed 2 (the CJK fallback only on need)
 
@@ -272,7 +272,7 @@ def test_cli_render_in_fresh_processes_same_bytes(cli_renders: dict[str, Any], s
     assert _count(home, "layout") == RUNS
     assert _count(home, "colours") >= 1  # the house colours converted for the press PDF
     assert {p.name for p in home.iterdir()} <= KINDS
-    for kind in ("fonts", "colours", "layout"):
+    for kind in ("fonts", "colours", "layout", "linebreaks"):
         assert all(_valid_blob(p) for p in _files(home / kind)), kind
     # the warm process read every entry back and rewrote none (a rewrite is a rename: a new inode)
     assert cli_renders["after"] == cli_renders["before"]
@@ -746,3 +746,87 @@ def test_remembered_fit_that_fits_is_used(tmp_path: Path, monkeypatch: pytest.Mo
     assert [note for note in laid[3] if not note.startswith("page 4")] == \
         [note for note in reference[3] if not note.startswith("page 4")]
     assert dataclasses.asdict(tighter) == json.loads(cache.read_blob("layout", keys[3]) or b"")
+
+
+# --------------------------------------------------------------------------------------------- kept line breaks
+
+
+class _Breaks:
+    """Count total-fit breaks actually worked out (linebreak.break_words), starting as a new process would: no
+    lines in memory and the kept ones not read yet."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from anso_pdf.layout import breakmemo, linebreak
+
+        self.calls = 0
+        self._linebreak, self._breakmemo = linebreak, breakmemo
+        work = linebreak.break_words
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return work(*args, **kwargs)
+
+        monkeypatch.setattr(linebreak, "break_words", counted)
+        monkeypatch.setattr(linebreak, "_RESULTS", {})
+        monkeypatch.setattr(breakmemo, "_state", {})
+
+    def new_process(self) -> None:
+        self.calls = 0
+        self._linebreak._RESULTS.clear()
+        self._breakmemo._state.clear()
+
+
+def test_line_breaks_are_kept_between_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: tuple,
+                                           copies: dict[str, Path]) -> None:
+    """A second run breaks no body paragraph again, a run after one sentence changed breaks only that paragraph
+    again, and the layouts are the same as with no cache."""
+    root = _home(monkeypatch, tmp_path / "cache")
+    breaks = _Breaks(monkeypatch)
+    assert _lay_out() == reference
+    cold = breaks.calls
+    assert cold >= 10 and _count(root, "linebreaks") == 1  # every plain body paragraph, at each width tried
+    breaks.new_process()
+    assert _lay_out() == reference
+    assert breaks.calls == 0
+    breaks.new_process()
+    changed = _lay_out(copies["body"])
+    assert 1 <= breaks.calls <= 3  # the paragraph with the changed date, at the widths it is tried at
+    with cache.switched(False):
+        breaks.new_process()
+        assert _lay_out(copies["body"]) == changed
+
+
+def test_damaged_or_foreign_line_breaks_are_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      reference: tuple) -> None:
+    """A damaged entry is ignored; an entry whose lines hold other words than the paragraph's is ignored too:
+    the layout is then the one with no cache, and the lines are worked out again."""
+    from anso_pdf.layout import breakmemo
+
+    root = _home(monkeypatch, tmp_path / "cache")
+    breaks = _Breaks(monkeypatch)
+    assert _lay_out() == reference
+    assert breaks.calls >= 10
+    (entry,) = _files(root / "linebreaks")
+    name = entry.name
+    good = entry.read_bytes()
+    damaged = bytearray(good)
+    damaged[len(damaged) // 2] ^= 0x01
+    entry.write_bytes(bytes(damaged))
+    breaks.new_process()
+    assert _lay_out() == reference
+    assert breaks.calls >= 10  # nothing was taken from the damaged entry (a sound one leaves none to do)
+    # an entry sealed properly but holding another paragraph's words under every key
+    import marshal
+
+    kept = marshal.loads(good[32:])
+    foreign = {key: ([(extra, [("str", "foreign")] * len(words)) for extra, words in lines], hyphens)
+               for key, (lines, hyphens) in kept.items()}
+    cache.write_blob("linebreaks", name, marshal.dumps(foreign))
+    breaks.new_process()
+    assert _lay_out() == reference
+    assert breaks.calls >= 10
+    assert breakmemo._state["name"] == name
+    breaks.new_process()  # and the entry as it was is used again: the difference is the entry, nothing else
+    cache.write_blob("linebreaks", name, good[32:])
+    assert _lay_out() == reference
+    assert breaks.calls == 0

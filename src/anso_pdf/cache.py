@@ -2,8 +2,9 @@
 served only when the SHA-256 recorded with them matches, so a damaged or half-written entry is never used.
 
 What is kept there (issue #6) is work that depends only on its key: prepared photos (render/images.py), parsed
-font tables (layout/fonts.py), house colours through the ICC profiles (render/colours.py), and the fit
-copyfitting chose for each run of pages (layout/memo.py). Nothing in it is ever the only copy of anything: deleting the folder
+font tables (layout/fonts.py), house colours through the ICC profiles (render/colours.py), the fit copyfitting
+chose for each run of pages (layout/memo.py) and the lines total-fit chose for each body paragraph
+(layout/breakmemo.py). Nothing in it is ever the only copy of anything: deleting the folder
 costs one slower run. `--no-cache` (pipeline.build and check with use_cache=False) turns every one of them off.
 """
 

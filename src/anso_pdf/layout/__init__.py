@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from anso_pdf import cache as store
 from anso_pdf.diagnostics import Diagnostics
-from anso_pdf.layout import memo
+from anso_pdf.layout import breakmemo, linebreak, memo
 from anso_pdf.layout.document import LaidOutIssue, PhotoUse
 from anso_pdf.layout.fonts import missing_glyphs, register_fonts, shipped
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
@@ -32,6 +33,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
     missing_glyphs(issue.text_spans, fonts, diags)
     if diags.errors:
         return None
+    breakmemo.begin(store.key("breaks-1", memo.code(), shipped(), linebreak.settings()))
     chains = _chains(issue)
     members = _chain_sections(issue, chains)
     attempts: dict[tuple[Fit, int], Attempt] = {}
@@ -59,6 +61,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
         chosen.append(pick)
         if settled is not None:
             settled(_photos_on(pick, chain))
+    breakmemo.save()
     if diags.errors:
         return None
     by_page = {page: att for chain, att in zip(chains, chosen, strict=True) for page in chain}

@@ -113,4 +113,5 @@ def _make(language: str) -> Hyphenator:
             return iter(())
         return dictionary.iterate(word)
 
+    hyphenate.language = language  # type: ignore[attr-defined]  # lines kept between runs name it (breakmemo.py)
     return hyphenate

@@ -63,6 +63,8 @@ from reportlab.platypus.paragraph import (  # noqa: TID251
 )
 from reportlab.rl_settings import hyphenationMinWordLength
 
+from anso_pdf.layout import breakmemo
+
 STRETCH = 0.5  # a word space stretched by half its width has badness 100
 MAX_STRETCH = 3.0  # first pass: lines whose word space is at most this many times the natural one
 LINE_PENALTY = 10.0  # TeX's \linepenalty
@@ -335,6 +337,26 @@ def _line_widths(widths: Sequence[float], start: int, stop: int) -> tuple[float,
 
 
 _RESULTS: dict[tuple[Any, ...], tuple[list[tuple[float, list[str]]], int]] = {}
+_WORD_CLASSES: dict[str, type] = {c.__name__: c for c in (str, _SplitWordEnd, _SplitWordHY, _SplitWordLL)}
+
+
+def _rejoins(lines: list[tuple[float, list[str]]], words: list[str]) -> bool:
+    """The lines hold exactly these words, in order (hyphenated heads joined to what follows)."""
+    out, head = [], ""
+    for _, line in lines:
+        for word in line:
+            if type(word) is _SplitWordHY:
+                head += word[:-1]
+            else:
+                out.append(head + word)
+                head = ""
+    return not head and out == [str(w) for w in words]
+
+
+def settings() -> tuple[float | bool, ...]:
+    """Everything that tunes the breaker, read now: lines kept between runs are kept for these (layout/breakmemo.py)."""
+    return (STRETCH, MAX_STRETCH, LINE_PENALTY, HYPHEN_PENALTY, DOUBLE_HYPHEN_DEMERITS, MAX_HYPHENS_IN_A_ROW,
+            FINAL_HYPHEN_DEMERITS, FORBID_FINAL_HYPHEN, RAGGED_DEMERITS, MAX_GAP, SHORT_LAST, SHORT_LAST_DEMERITS)
 
 
 def break_lines(para: Any, width: float | Sequence[float]) -> Any:
@@ -366,11 +388,21 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
                style.spaceShrinkage, min_length, ragged)
         result = _RESULTS.get(key)
         if result is None:
-            broken = break_words(words, widths, f.fontName, f.fontSize, hyphenate=hyphenate,
-                                 shrinkage=style.spaceShrinkage or 0.0, min_length=min_length, ragged=ragged)
-            if broken is None:
-                return None
-            result = ([(ln.extra, ln.words) for ln in broken], sum(ln.hyphenated for ln in broken))
+            language = getattr(hyphenate, "language", None) if hyphenate is not None else ""
+            kept = None if language is None else (  # the same key with plain values, to be kept between runs
+                tuple(map(str, words)), tuple(type(w).__name__ for w in words), f.fontName, f.fontSize, widths[0],
+                widths[-1], language, style.spaceShrinkage, min_length, ragged)
+            result = breakmemo.recall(kept, _WORD_CLASSES) if kept is not None else None
+            if result is not None and not _rejoins(result[0], words):
+                result = None  # not this paragraph's words: a kept entry is never trusted further than that
+            if result is None:
+                broken = break_words(words, widths, f.fontName, f.fontSize, hyphenate=hyphenate,
+                                     shrinkage=style.spaceShrinkage or 0.0, min_length=min_length, ragged=ragged)
+                if broken is None:
+                    return None
+                result = ([(ln.extra, ln.words) for ln in broken], sum(ln.hyphenated for ln in broken))
+                if kept is not None:
+                    breakmemo.keep(kept, result)
             if len(_RESULTS) > 2_000:
                 _RESULTS.clear()
             _RESULTS[key] = result

@@ -27,7 +27,7 @@ _KIND = "layout"
 def run_key(issue: Issue, sections: list[Section], pages: list[int], fonts: object, policy: object) -> str:
     """The cache name of a run's chosen fit; `policy` is what the choice is made by (the ladders, the limits)."""
     around = (issue.newsletter, issue.contents, issue.contact, issue.style)
-    return store.key("fit-1", _code(), fonts, policy, pages, _canonical(around),
+    return store.key("fit-1", code(), fonts, policy, pages, _canonical(around),
                      _canonical(tuple(sections)))
 
 
@@ -63,7 +63,7 @@ def _canonical(value: object) -> object:
 
 
 @cache
-def _code() -> str:
+def code() -> str:
     """The version of everything that decides a layout: this package's code and the libraries it measures with."""
     import pyphen
     import reportlab
