@@ -209,8 +209,11 @@ def watch(
     """Render the issue file again each time it, or a photo it uses, is saved; Ctrl-C stops.
 
     A change that breaks the file prints every problem and keeps the last good PDF."""
+    import gc
+
     import watchfiles
 
+    gc.enable()  # main() turns the collector off for commands that run once; watch runs on
     profiles = _profiles(profile)
     shown = str(issue)
     state = {"runs": 0, "status": 0}
