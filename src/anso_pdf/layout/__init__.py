@@ -183,7 +183,7 @@ def _compose(by_page: dict[int, Attempt]) -> Attempt:
     fixed = [by_page[n].fixed[n - 1] for n in range(1, PAGES + 1)]
     empty = {n: by_page[n].empty_share[n] for n in range(1, PAGES + 1)}
     expected = set().union(*(att.expected for att in by_page.values()))
-    return Attempt(base.fit, base.grid, composed, fixed, expected, empty)
+    return Attempt(base.fit, base.grid, composed, lambda: fixed, expected, empty)
 
 
 def _emptiest(att: Attempt, chain: list[int]) -> float:

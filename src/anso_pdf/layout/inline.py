@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape as _html_escape  # (xml.sax.saxutils would import urllib.request: 16 ms at start-up)
 
 from reportlab.lib.styles import ParagraphStyle
@@ -77,8 +78,13 @@ def _no_break_compounds(text: str) -> str:
 
 
 def runs_markup(runs: Iterable[Run], style: ParagraphStyle) -> str:
+    return _markup(tuple(runs), _family(style))
+
+
+@lru_cache(maxsize=4096)
+def _markup(runs: tuple[Run, ...], family: str) -> str:
+    """The markup of some runs in a family; the same for every copyfit attempt, so made once."""
     fonts = register_fonts()
-    family = _family(style)
     parts: list[str] = []
     for run in runs:
         # a compound's own hyphen never ends a line ("co-hosted", "13-14 May"): a non-breaking hyphen looks the same
