@@ -118,7 +118,7 @@ def _photos_on(att: Attempt, chain: list[int]) -> list[PhotoUse]:
     """The photos of a run's pages as they will be drawn (the same flowables the final pages hold)."""
     uses: list[PhotoUse] = []
     for n in chain:
-        for placed in [*att.fixed[n - 1], *att.paginator.pages[n - 1].placed]:
+        for placed in [*att.fixed_on(n), *att.paginator.pages[n - 1].placed]:
             uses.extend(getattr(placed.flowable, "photo_uses", lambda: [])())
     return uses
 
@@ -180,10 +180,10 @@ def _compose(by_page: dict[int, Attempt]) -> Attempt:
         composed.continuation_pages.update({k: v for k, v in p.continuation_pages.items() if v == n})
         composed.placed_ids |= {pl.ident for pl in p.pages[n - 1].placed if pl.ident}
         composed.placed_ids |= {c.anso_id for pl in p.pages[n - 1].placed for c in getattr(pl.flowable, "cells", []) if getattr(c, "anso_id", "")}
-    fixed = [by_page[n].fixed[n - 1] for n in range(1, PAGES + 1)]
+    fixed = {n: by_page[n].fixed_on(n) for n in range(1, PAGES + 1)}
     empty = {n: by_page[n].empty_share[n] for n in range(1, PAGES + 1)}
     expected = set().union(*(att.expected for att in by_page.values()))
-    return Attempt(base.fit, base.grid, composed, lambda: fixed, expected, empty)
+    return Attempt(base.fit, base.grid, composed, fixed.__getitem__, expected, empty)
 
 
 def _emptiest(att: Attempt, chain: list[int]) -> float:

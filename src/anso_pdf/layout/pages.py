@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.layout import flowables as F
@@ -26,15 +25,18 @@ class Attempt:
     fit: Fit
     grid: PageGrid
     paginator: Paginator
-    make_fixed: Callable[[], list[list[Placed]]]  # the fixed parts, made only for the attempt that is kept
+    make_fixed: Callable[[int], list[Placed]]  # a page's fixed parts, made only for the pages an attempt keeps
     expected: set[str]
     empty_share: dict[int, float]  # page -> share of its flow area left empty
+    _fixed: dict[int, list[Placed]] = field(default_factory=dict, repr=False)
 
-    @cached_property
-    def fixed(self) -> list[list[Placed]]:
-        """Masthead, sidebar boxes and footers at this fit: nothing in them decides whether a fit holds, so a
-        copyfit attempt that is not kept never makes them (a quarter of the time of each attempt)."""
-        return self.make_fixed()
+    def fixed_on(self, page: int) -> list[Placed]:
+        """Masthead and sidebar boxes (page 1) or the footer (pages 2-4) at this fit. Nothing in them decides
+        whether a fit holds, so they are made only for the pages an attempt is kept for (they were a quarter of
+        the time of each attempt)."""
+        if page not in self._fixed:
+            self._fixed[page] = self.make_fixed(page)
+        return self._fixed[page]
 
     @property
     def fits(self) -> bool:
@@ -56,14 +58,22 @@ def attempt(issue: Issue, fit: Fit, sections: frozenset[str] | None = None, last
         area = grid.flow[n - 1]
         lowest = paginator.lowest.get(n, area.top)
         empty[n] = (lowest - area.bottom) / area.height
-    return Attempt(fit, grid, paginator, lambda: fixed_parts(issue, grid, styles), expected, empty)
+    return Attempt(fit, grid, paginator, lambda page: fixed_parts(issue, grid, styles, page), expected, empty)
 
 
-def fixed_parts(issue: Issue, grid: PageGrid, st: Styles) -> list[list[Placed]]:
+def fixed_parts(issue: Issue, grid: PageGrid, st: Styles, page: int) -> list[Placed]:
     """Masthead and sidebar on page 1, running footer on pages 2-4."""
     n = issue.newsletter
     palette = st.palette
-    pages: list[list[Placed]] = [[] for _ in range(PAGES)]
+    if page > 1:
+        footer = F.Footer(
+            paragraph(f"{n.name}  \u00b7  {n.issue}  \u00b7  {n.date}", st.footer),
+            paragraph(str(page), st.footer_folio),
+            palette, grid.width - 2 * grid.margin,
+        )
+        h = footer.wrap(grid.width, 40)[1]
+        return [Placed(footer, grid.margin, grid.footer_y, footer.width, h, "fixed", f"footer{page}")]
+    placed: list[Placed] = []
     mast = F.Masthead(
         paragraph(n.name, st.masthead_name),
         paragraph(n.tagline, st.masthead_tagline) if n.tagline else None,
@@ -72,22 +82,14 @@ def fixed_parts(issue: Issue, grid: PageGrid, st: Styles) -> list[list[Placed]]:
         n.logo, palette, grid.width, grid.masthead_height, grid.margin,
     )
     mast.wrap(grid.width, grid.masthead_height)
-    pages[0].append(Placed(mast, 0, grid.height - grid.masthead_height, grid.width, grid.masthead_height, "fixed", "masthead"))
+    placed.append(Placed(mast, 0, grid.height - grid.masthead_height, grid.width, grid.masthead_height, "fixed", "masthead"))
     if grid.sidebar is not None:
         y = grid.sidebar.top
         for box in sidebar_boxes(issue, st):
             h = box.wrap(grid.sidebar.width, grid.sidebar.height)[1]
-            pages[0].append(Placed(box, grid.sidebar.x, y - h, grid.sidebar.width, h, "fixed", box.anso_id))
+            placed.append(Placed(box, grid.sidebar.x, y - h, grid.sidebar.width, h, "fixed", box.anso_id))
             y -= h + st.fit.leading
-    for number in range(2, PAGES + 1):
-        footer = F.Footer(
-            paragraph(f"{n.name}  \u00b7  {n.issue}  \u00b7  {n.date}", st.footer),
-            paragraph(str(number), st.footer_folio),
-            palette, grid.width - 2 * grid.margin,
-        )
-        h = footer.wrap(grid.width, 40)[1]
-        pages[number - 1].append(Placed(footer, grid.margin, grid.footer_y, footer.width, h, "fixed", f"footer{number}"))
-    return pages
+    return placed
 
 
 def sidebar_boxes(issue: Issue, st: Styles) -> list[F.Block]:
@@ -137,6 +139,6 @@ def check_nothing_lost(att: Attempt, diags: Diagnostics) -> None:
 
 def pages_of(att: Attempt) -> list[LaidOutPage]:
     pages = att.paginator.pages
-    for page, fixed in zip(pages, att.fixed, strict=True):
-        page.placed = fixed + page.placed
+    for number, page in enumerate(pages, start=1):
+        page.placed = att.fixed_on(number) + page.placed
     return pages
