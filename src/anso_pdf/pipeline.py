@@ -98,15 +98,20 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
         say(f"laid out four pages in {time.perf_counter() - started:.2f} s")
         # imported while the photo threads work (pikepdf and ReportLab's canvas: about 0.07 s)
         from anso_pdf.render.finish import finish
-        from anso_pdf.render.paint import paint
+        from anso_pdf.render.paint import painter
 
         meta = metadata(issue)
         built = Built(notes=list(laid_out.fit_notes))
         photos.add(laid_out.photo_uses())
         try:
-            for name in profiles:  # each PDF is drawn while the photos of its later pages are still being prepared
-                profile = PROFILES[name]
-                pdf = finish(paint(laid_out, profile, photos.ready(name), meta=meta, draft=draft), profile, meta)
+            # the PDFs are drawn a page of each in turn, while the photos of the later pages are still prepared
+            drawing = {name: painter(laid_out, PROFILES[name], photos.ready(name), meta=meta, draft=draft)
+                       for name in profiles}
+            for _ in laid_out.pages:
+                for pages in drawing.values():
+                    next(pages)
+            for name, pages in drawing.items():
+                pdf = finish(next(pages), PROFILES[name], meta)  # type: ignore[arg-type]
                 built.pdfs[name] = pdf
                 say(f"rendered the {name} PDF: {len(pdf) // 1024} kB")
             prepared = photos.results(laid_out.photo_uses())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,9 +86,10 @@ def _placeholder(canvas: Canvas, image: Image, x: float, y: float, w: float, h: 
     canvas.drawCentredString(x + w / 2, y + h / 2 - 2, f"MISSING PHOTO: {image.written}"[:60])
 
 
-def paint(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, Prepared], *, meta: dict[str, str],
-          draft: bool = False) -> bytes:
-    """Draw every page; return the PDF bytes as ReportLab writes them (finish.py completes them)."""
+def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, Prepared], *,
+            meta: dict[str, str], draft: bool = False) -> Iterator[bytes | None]:
+    """Draw the PDF a page at a time: None after each page, then the PDF bytes. Drawing both profiles page by page
+    in turn, a page waits only for its own photos while the later ones are still being prepared."""
     rl_config.useA85 = 0
     offset = profile.bleed + profile.slug
     W, H = laid_out.page_width, laid_out.page_height
@@ -121,10 +122,11 @@ def paint(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, Pr
         if draft:
             _draft_mark(canvas, W, H, offset)
         canvas.showPage()
+        yield None
     if profile.links:
         canvas.showOutline()
     canvas.save()
-    return buf.getvalue()
+    yield buf.getvalue()
 
 
 def _bookmark(canvas: Canvas, laid_out: LaidOutIssue, placed: Any, outlined: set[str]) -> None:
