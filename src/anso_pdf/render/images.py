@@ -29,7 +29,7 @@ from anso_pdf.diagnostics import Span
 from anso_pdf.layout.document import PhotoUse
 from anso_pdf.render.profiles import OUTPUT_INTENT, PROFILES, Profile
 from anso_pdf.resources import icc_path
-from anso_pdf.source.workspace import IMAGE_FORMATS, AssetError, open_image_file
+from anso_pdf.source.workspace import AssetError, open_image, open_image_file
 
 PIPELINE_VERSION = f"{__version__}-img5"
 # Every profile starts from one decode per photo, made at the resolution the sharpest profile needs: so a photo is
@@ -263,10 +263,10 @@ class _Source:
 
 
 def _decode(raw: bytes, use: PhotoUse, need: tuple[int, int]) -> _Source:
-    from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401 (no Image.init())
+    from PIL import Image, ImageOps
 
     try:
-        im = Image.open(io.BytesIO(raw), formats=IMAGE_FORMATS)
+        im = open_image(raw)
         if im.format == "JPEG":
             swap = im.size != use.image.pixel_size
             im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else "RGB", need[::-1] if swap else need)
