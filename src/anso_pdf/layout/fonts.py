@@ -84,14 +84,6 @@ def shipped() -> list[tuple[str, int, int]]:
     return sorted((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in folder.glob("*.ttf"))
 
 
-_DIGESTS: dict[str, str] = {}  # font file name -> SHA-256 of the file, for every font loaded
-
-
-def loaded_fonts() -> dict[str, str]:
-    """The fonts loaded so far, by file name, with their SHA-256: what a remembered layout was measured with."""
-    return dict(_DIGESTS)
-
-
 def _font(name: str, path: Path):  # type: ignore[no-untyped-def]
     """A ReportLab TTFont, its parsed tables read back from the cache when they are there (7 ms a face to parse,
     under 1 ms to read back); the same object either way, so the PDF bytes are the same."""
@@ -103,7 +95,7 @@ def _font(name: str, path: Path):  # type: ignore[no-untyped-def]
     from reportlab.pdfbase import ttfonts
     from reportlab.pdfbase.ttfonts import TTEncoding
 
-    digest = _DIGESTS[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     name_in_cache = _cache_module.key("ttface-1", _reportlab_version(), path.name, digest)
     blob = _cache_module.read_blob("fonts", name_in_cache)
     face = None
