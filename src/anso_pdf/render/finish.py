@@ -1,23 +1,23 @@
-"""Complete ReportLab's PDF for its profile with pikepdf: PDF/X output intent and XMP for press; language,
-viewer settings and linearization for email. Saves deterministically."""
+"""Complete ReportLab's PDF for its profile with pikepdf: language, viewer settings and linearization for email
+(the press PDF's PDF/X keys are ReportLab's own: render/pdfx.py). Saves deterministically."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-from html import escape
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, String
-
-from anso_pdf.render.profiles import OUTPUT_INTENT, Profile
-from anso_pdf.resources import icc_path
+from anso_pdf.render.profiles import Profile
 
 PDF_DATE = "D:20000101000000+00'00'"
-XMP_DATE = "2000-01-01T00:00:00+00:00"
 
 
 def finish(data: bytes, profile: Profile, meta: dict[str, str]) -> bytes:
+    """The PDF as the profile wants it. A profile that is not linearized (press) is complete as ReportLab wrote it
+    (render/pdfx.py adds the PDF/X keys as it is made); linearization (email) is qpdf's work."""
+    if not profile.linearize:
+        return data
+    import pikepdf
+    from pikepdf import Dictionary, Name, String
+
     with pikepdf.open(io.BytesIO(data)) as pdf:
         info = pdf.docinfo
         info[Name.Title] = String(meta["title"])
@@ -30,14 +30,12 @@ def finish(data: bytes, profile: Profile, meta: dict[str, str]) -> bytes:
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         if "/Outlines" in pdf.Root:
             pdf.Root.PageMode = Name.UseOutlines
-        if profile.pdfx:
-            _pdfx(pdf, meta)
         out = io.BytesIO()
         pdf.save(
             out,
             deterministic_id=True,
             linearize=profile.linearize,
-            min_version="1.6" if profile.pdfx else "1.5",
+            min_version="1.5",
             # object streams make qpdf's linearization hint tables disagree ("incorrect object count")
             object_stream_mode=pikepdf.ObjectStreamMode.disable,
             compress_streams=True,
@@ -46,64 +44,3 @@ def finish(data: bytes, profile: Profile, meta: dict[str, str]) -> bytes:
             fix_metadata_version=False,
         )
     return out.getvalue()
-
-
-def _pdfx(pdf: pikepdf.Pdf, meta: dict[str, str]) -> None:
-    """PDF/X-4: an output intent with the CMYK profile embedded, the version keys, Trapped, and XMP."""
-    icc = pikepdf.Stream(pdf, icc_path(OUTPUT_INTENT["icc"]).read_bytes())
-    icc.N = 4
-    pdf.Root.OutputIntents = Array([
-        Dictionary(
-            Type=Name.OutputIntent,
-            S=Name.GTS_PDFX,
-            OutputConditionIdentifier=String(OUTPUT_INTENT["identifier"]),
-            OutputCondition=String(OUTPUT_INTENT["condition"]),
-            RegistryName=String(OUTPUT_INTENT["registry"]),
-            Info=String(OUTPUT_INTENT["info"]),
-            DestOutputProfile=icc,
-        )
-    ])
-    pdf.docinfo[Name.GTS_PDFXVersion] = String("PDF/X-4")
-    pdf.docinfo[Name.Trapped] = Name("/False")
-    for page in pdf.pages:
-        if "/Annots" in page.obj:
-            del page.obj["/Annots"]
-    doc_id = hashlib.sha256((meta["title"] + meta["subject"]).encode()).hexdigest()
-    xmp = _xmp(meta, doc_id)
-    stream = pikepdf.Stream(pdf, xmp.encode("utf-8"))
-    stream.Type = Name.Metadata
-    stream.Subtype = Name.XML
-    pdf.Root.Metadata = stream
-
-
-def _xmp(meta: dict[str, str], doc_id: str) -> str:
-    e = {k: escape(v, quote=False) for k, v in meta.items()}
-    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about=""
-    xmlns:dc="http://purl.org/dc/elements/1.1/"
-    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
-    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
-    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
-   <dc:format>application/pdf</dc:format>
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e['title']}</rdf:li></rdf:Alt></dc:title>
-   <dc:creator><rdf:Seq><rdf:li>{e['author']}</rdf:li></rdf:Seq></dc:creator>
-   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e['subject']}</rdf:li></rdf:Alt></dc:description>
-   <xmp:CreateDate>{XMP_DATE}</xmp:CreateDate>
-   <xmp:ModifyDate>{XMP_DATE}</xmp:ModifyDate>
-   <xmp:MetadataDate>{XMP_DATE}</xmp:MetadataDate>
-   <xmp:CreatorTool>anso-pdf</xmp:CreatorTool>
-   <pdf:Producer>anso-pdf (ReportLab)</pdf:Producer>
-   <pdf:Keywords>{e['keywords']}</pdf:Keywords>
-   <pdf:Trapped>False</pdf:Trapped>
-   <xmpMM:DocumentID>uuid:{doc_id[:8]}-{doc_id[8:12]}-{doc_id[12:16]}-{doc_id[16:20]}-{doc_id[20:32]}</xmpMM:DocumentID>
-   <xmpMM:InstanceID>uuid:{doc_id[32:40]}-{doc_id[40:44]}-{doc_id[44:48]}-{doc_id[48:52]}-{doc_id[52:64]}</xmpMM:InstanceID>
-   <xmpMM:VersionID>1</xmpMM:VersionID>
-   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
-   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"""

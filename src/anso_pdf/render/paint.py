@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from anso_pdf.layout.document import LaidOutIssue, PhotoUse
 from anso_pdf.layout.fonts import SANS
 from anso_pdf.model.issue import Image
+from anso_pdf.render import pdfx
 from anso_pdf.render.colours import converter
 from anso_pdf.render.images import Prepared
 from anso_pdf.render.profiles import Profile
@@ -108,6 +109,9 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
     canvas.setKeywords(meta["keywords"])
     canvas.setCreator("anso-pdf")
     canvas.setProducer("anso-pdf (ReportLab)")
+    if profile.pdfx:
+        pdfx.write_keys(canvas, meta)
+        canvas.setViewerPreference("DisplayDocTitle", "true")
     outlined: set[str] = set()
     for page in laid_out.pages:
         canvas.saveState()
@@ -123,7 +127,7 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
             _draft_mark(canvas, W, H, offset)
         canvas.showPage()
         yield None
-    if profile.links:
+    if profile.links or (profile.pdfx and outlined):
         canvas.showOutline()
     canvas.save()
     yield buf.getvalue()

@@ -1,0 +1,109 @@
+"""PDF/X-4 written by ReportLab itself as it makes the press PDF: the output intent with the CMYK profile embedded,
+GTS_PDFXVersion and Trapped in the document information, XMP metadata, PDF 1.6 (issue #3). Writing them here
+spares the press PDF a second pass through pikepdf, which read and wrote its 5 MB again (issue #6)."""
+
+from __future__ import annotations
+
+import hashlib
+from html import escape
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import Canvas
+
+from anso_pdf.render.profiles import OUTPUT_INTENT
+from anso_pdf.resources import icc_path
+
+PDF_VERSION = (1, 6)  # PDF/X-4 is PDF 1.6
+XMP_DATE = "2000-01-01T00:00:00+00:00"  # as ReportLab's invariant mode dates the document information
+
+
+class _Info(pdfdoc.PDFInfo):
+    """ReportLab's document information with the PDF/X version key added (its Trapped is /False already)."""
+
+    def format(self, document):  # type: ignore[no-untyped-def]
+        entries = {
+            "Title": pdfdoc.PDFString(self.title),
+            "Author": pdfdoc.PDFString(self.author),
+            "Subject": pdfdoc.PDFString(self.subject),
+            "Keywords": pdfdoc.PDFString(self.keywords),
+            "Creator": pdfdoc.PDFString(self.creator),
+            "Producer": pdfdoc.PDFString(self.producer),
+            "CreationDate": pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter),
+            "ModDate": pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter),
+            "Trapped": pdfdoc.PDFName(self.trapped),
+            "GTS_PDFXVersion": pdfdoc.PDFString("PDF/X-4"),
+        }
+        return pdfdoc.PDFDictionary(entries).format(document)
+
+
+class _Plain(pdfdoc.PDFStream):
+    """A stream written as it is, with no /Filter at all (ReportLab writes an empty one when told not to compress):
+    the XMP stays readable to tools that do not inflate streams."""
+
+    def format(self, document):  # type: ignore[no-untyped-def]
+        dictionary = pdfdoc.PDFDictionary(self.dictionary.dict.copy())
+        content = document.encrypt.encode(self.content)
+        dictionary["Length"] = len(content)
+        return pdfdoc.format(dictionary, document) + b"\nstream\n" + pdfdoc.format(content, document) + b"endstream\n"
+
+
+def write_keys(canvas: Canvas, meta: dict[str, str]) -> None:
+    """Make the canvas's document a PDF/X-4 one; call before anything is drawn."""
+    doc = canvas._doc
+    doc._pdfVersion = max(doc._pdfVersion, PDF_VERSION)
+    info = _Info()
+    info.__dict__.update(doc.info.__dict__)
+    doc.info = info
+    icc = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 4}), icc_path(OUTPUT_INTENT["icc"]).read_bytes())
+    intent = pdfdoc.PDFDictionary({
+        "Type": pdfdoc.PDFName("OutputIntent"),
+        "S": pdfdoc.PDFName("GTS_PDFX"),
+        "OutputConditionIdentifier": pdfdoc.PDFString(OUTPUT_INTENT["identifier"]),
+        "OutputCondition": pdfdoc.PDFString(OUTPUT_INTENT["condition"]),
+        "RegistryName": pdfdoc.PDFString(OUTPUT_INTENT["registry"]),
+        "Info": pdfdoc.PDFString(OUTPUT_INTENT["info"]),
+        "DestOutputProfile": doc.Reference(icc),
+    })
+    catalog = doc.Catalog
+    # ReportLab's catalog writes only the keys it lists; PDF/X needs one more
+    catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
+    catalog.OutputIntents = pdfdoc.PDFArray([intent])
+    doc_id = hashlib.sha256((meta["title"] + meta["subject"]).encode()).hexdigest()
+    xmp = _Plain(
+        pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
+        _xmp(meta, doc_id).encode("utf-8"),
+    )
+    catalog.Metadata = xmp  # the catalog makes it an indirect object
+
+
+def _xmp(meta: dict[str, str], doc_id: str) -> str:
+    e = {k: escape(v, quote=False) for k, v in meta.items()}
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e['title']}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{e['author']}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e['subject']}</rdf:li></rdf:Alt></dc:description>
+   <xmp:CreateDate>{XMP_DATE}</xmp:CreateDate>
+   <xmp:ModifyDate>{XMP_DATE}</xmp:ModifyDate>
+   <xmp:MetadataDate>{XMP_DATE}</xmp:MetadataDate>
+   <xmp:CreatorTool>anso-pdf</xmp:CreatorTool>
+   <pdf:Producer>anso-pdf (ReportLab)</pdf:Producer>
+   <pdf:Keywords>{e['keywords']}</pdf:Keywords>
+   <pdf:Trapped>False</pdf:Trapped>
+   <xmpMM:DocumentID>uuid:{doc_id[:8]}-{doc_id[8:12]}-{doc_id[12:16]}-{doc_id[16:20]}-{doc_id[20:32]}</xmpMM:DocumentID>
+   <xmpMM:InstanceID>uuid:{doc_id[32:40]}-{doc_id[40:44]}-{doc_id[44:48]}-{doc_id[48:52]}-{doc_id[52:64]}</xmpMM:InstanceID>
+   <xmpMM:VersionID>1</xmpMM:VersionID>
+   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
