@@ -1,6 +1,9 @@
 """PDF/X-4 written by ReportLab itself as it makes the press PDF: the output intent with the CMYK profile embedded,
 GTS_PDFXVersion and Trapped in the document information, XMP metadata, PDF 1.6 (issue #3). Writing them here
-spares the press PDF a second pass through pikepdf, which read and wrote its 5 MB again (issue #6)."""
+spares the press PDF a second pass through pikepdf, which read and wrote its 5 MB again (issue #6).
+
+This works with ReportLab's document, catalog and information objects directly: reportlab is pinned to 5.1.0, and
+tests/test_profiles.py and the pdfcheck press checks read every key back from the finished PDF."""
 
 from __future__ import annotations
 
