@@ -141,7 +141,6 @@ class Preparation:
         self.scratch = scratch
         workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS))
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="anso-photo")
-        self._tasks: list[Future[dict[tuple[PhotoUse, str], Prepared]]] = []
         self._task_of: dict[PhotoUse, Future[dict[tuple[PhotoUse, str], Prepared]]] = {}
 
     def __enter__(self) -> Preparation:
@@ -158,7 +157,6 @@ class Preparation:
             by_file.setdefault(use.image.path, []).append(use)
         for group in sorted(by_file.values(), key=lambda group: -_file_size(group[0].image.path)):
             task = self._pool.submit(_prepare_file, group, self.profiles, use_cache=self.use_cache, scratch=self.scratch)
-            self._tasks.append(task)
             self._task_of.update(dict.fromkeys(group, task))
 
     def ready(self, profile: str) -> Mapping[PhotoUse, Prepared]:
@@ -171,7 +169,7 @@ class Preparation:
         The first photo that could not be prepared raises its ImageProblem."""
         self.add(uses)
         out: dict[str, dict[PhotoUse, Prepared]] = {p.name: {} for p in self.profiles}
-        for task in self._tasks:
+        for task in dict.fromkeys(self._task_of.values()):  # each file's task once, in the order they started
             for (use, name), prepared in task.result().items():
                 out[name][use] = prepared
         wanted = [u for u in dict.fromkeys(uses) if not u.image.missing]
