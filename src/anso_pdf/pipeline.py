@@ -102,7 +102,8 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
 
         meta = metadata(issue)
         built = Built(notes=list(laid_out.fit_notes))
-        photos.add(laid_out.photo_uses())
+        uses = laid_out.photo_uses()
+        photos.add(uses)  # every run's photos are started already; this only makes sure
         try:
             # the PDFs are drawn a page of each in turn, while the photos of the later pages are still prepared
             drawing = {name: painter(laid_out, PROFILES[name], photos.ready(name), meta=meta, draft=draft)
@@ -111,10 +112,10 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
                 for pages in drawing.values():
                     next(pages)
             for name, pages in drawing.items():
-                pdf = finish(next(pages), PROFILES[name], meta)  # type: ignore[arg-type]
+                pdf = finish(next(pages), PROFILES[name])  # type: ignore[arg-type]
                 built.pdfs[name] = pdf
                 say(f"rendered the {name} PDF: {len(pdf) // 1024} kB")
-            prepared = photos.results(laid_out.photo_uses())
+            prepared = photos.results(uses)
         except ImageProblem as exc:
             diags.error(exc.span, str(exc), "open the photo in an image editor and export it again as JPEG")
             diags.raise_if_errors()

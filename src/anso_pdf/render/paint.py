@@ -109,9 +109,9 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
     canvas.setKeywords(meta["keywords"])
     canvas.setCreator("anso-pdf")
     canvas.setProducer("anso-pdf (ReportLab)")
+    canvas.setViewerPreference("DisplayDocTitle", "true")
     if profile.pdfx:
         pdfx.write_keys(canvas, meta)
-        canvas.setViewerPreference("DisplayDocTitle", "true")
     outlined: set[str] = set()
     for page in laid_out.pages:
         canvas.saveState()
@@ -127,7 +127,7 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
             _draft_mark(canvas, W, H, offset)
         canvas.showPage()
         yield None
-    if profile.links or (profile.pdfx and outlined):
+    if outlined:
         canvas.showOutline()
     canvas.save()
     yield buf.getvalue()
