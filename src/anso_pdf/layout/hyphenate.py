@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import cache as once
+from functools import cache
 
 Hyphenator = Callable[[str], Iterator[tuple[str, str]]]
 
 
-@once
+@cache
 def _dictionary(language: str):  # type: ignore[no-untyped-def]
     import pyphen
 
@@ -101,7 +101,7 @@ def hyphenator_for(language: str) -> Hyphenator | str:
     return _make(language)
 
 
-@once
+@cache
 def _make(language: str) -> Hyphenator:
     dictionary = _dictionary(language)
 
