@@ -93,7 +93,26 @@ def _cli(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _notes(output: str) -> list[str]:
-    return [line.split(": note: ", 1)[1] for line in output.splitlines() if ": note: " in line]
+    """The copyfitting notes as the page report prints them (a page's row, then "to fit: A; B" under it), one
+    "page N: A to fit" per change."""
+    notes: list[str] = []
+    page = None
+    for line in output.splitlines():
+        if row := re.match(r"^ +(\d) +\d+% ", line):
+            page = row[1]
+        elif (change := re.match(r"^ {20,}(to fit|to fill the page): (.*)$", line)) and page:
+            notes += [f"page {page}: {c} {change[1]}" for c in change[2].split("; ")]
+    return notes
+
+
+def _per_page(notes: list[str]) -> list[str]:
+    """Layout notes about a run of pages ("pages 2-3: X") as the page report shows them: under each page."""
+    out = []
+    for note in notes:
+        head, text = note.split(": ", 1)
+        first, _, last = head.removeprefix("pages ").removeprefix("page ").partition("-")
+        out += [f"page {n}: {text}" for n in range(int(first), int(last or first) + 1)]
+    return out
 
 
 def _pdfs(folder: Path, stem: str = SAMPLE.stem) -> dict[str, bytes]:
@@ -308,7 +327,7 @@ def test_check_keeps_layout_and_fonts_and_no_cache_keeps_nothing(cli_checks: dic
     kept = _faces_kept(home)
     assert 0 < len(kept) <= FACES and len(set(kept)) == len(kept)
     assert "NotoSerif-Regular.ttf" in kept  # the body face: measured by every layout
-    assert {p.name for p in home.iterdir()} <= KINDS - {"images"}  # check prepares no photo
+    assert {p.name for p in home.iterdir()} <= KINDS  # check prepares the photos, as render does (issue 14)
     for kind in ("layout", "fonts"):
         assert all(_valid_blob(p) for p in _files(home / kind)), kind
     assert not list(home.rglob(".tmp-*"))
@@ -318,7 +337,7 @@ def test_check_keeps_layout_and_fonts_and_no_cache_keeps_nothing(cli_checks: dic
 
 def test_check_notes_same_cold_warm_and_no_cache(cli_checks: dict[str, Any], reference: tuple) -> None:
     cold, warm, none = (cli_checks[label].stderr for label in ("cold", "warm", "none"))
-    assert _notes(cold) == reference[3] != []
+    assert _notes(cold) == _per_page(reference[3]) != []
     assert warm == cold == none  # every line, the notes and the summary
 
 

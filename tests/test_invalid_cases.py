@@ -26,6 +26,7 @@ from hostile_files import make_workspace
 
 CASES = Path(__file__).parent / "cases" / "invalid"
 ANNOTATION = re.compile(r"#\s*(error|warning):\s*(.*?)\s*(?=#\s*(?:error|warning):|$)")
+SNIPPET = re.compile(r"^ *(\d+|\.+)? \|")  # the source line under a message, and the caret line
 MESSAGE = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): (?P<text>.*)$")
 
 
@@ -47,7 +48,8 @@ def expectations(case: Path) -> dict[tuple[int, str], list[str]]:
 
 
 def parse_output(output: str, shown: str) -> tuple[list[Message], list[str]]:
-    """Located messages with their hints, and every other line."""
+    """Located messages with their hints, and every other line (the source lines shown under a message are
+    checked by test_messages.py)."""
     messages: list[Message] = []
     other: list[str] = []
     for line in output.splitlines():
@@ -56,6 +58,8 @@ def parse_output(output: str, shown: str) -> tuple[list[Message], list[str]]:
             messages.append(Message(int(m["line"]), int(m["col"]), m["severity"], m["text"]))
         elif line.startswith("  hint: ") and messages:
             messages[-1].text += "\n" + line.strip()
+        elif SNIPPET.match(line) and messages:
+            continue
         else:
             other.append(line)
     return messages, other

@@ -29,6 +29,7 @@ class Diagnostic:
     span: Span | None
     message: str
     hint: str | None = None
+    also: Span | None = None  # another line worth showing: where the mistake really is, or what it belongs to
 
     def __str__(self) -> str:
         where = f"{self.span}: " if self.span else ""
@@ -49,11 +50,11 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, span: Span | None, message: str, hint: str | None = None) -> None:
-        self.items.append(Diagnostic(Severity.ERROR, span, message, hint))
+    def error(self, span: Span | None, message: str, hint: str | None = None, *, also: Span | None = None) -> None:
+        self.items.append(Diagnostic(Severity.ERROR, span, message, hint, also))
 
-    def warning(self, span: Span | None, message: str, hint: str | None = None) -> None:
-        self.items.append(Diagnostic(Severity.WARNING, span, message, hint))
+    def warning(self, span: Span | None, message: str, hint: str | None = None, *, also: Span | None = None) -> None:
+        self.items.append(Diagnostic(Severity.WARNING, span, message, hint, also))
 
     def extend(self, other: Diagnostics | list[Diagnostic]) -> None:
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)

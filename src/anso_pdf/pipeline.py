@@ -13,6 +13,7 @@ from pathlib import Path
 
 from anso_pdf import cache
 from anso_pdf.diagnostics import Diagnostic, Diagnostics, IssueError
+from anso_pdf.layout.document import LaidOutIssue
 from anso_pdf.model.build import build_issue
 from anso_pdf.model.issue import Issue
 from anso_pdf.source.yaml_tree import parse_yaml
@@ -23,6 +24,7 @@ class Built:
     pdfs: dict[str, bytes] = field(default_factory=dict)  # profile name -> PDF
     warnings: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what copyfitting changed, and other facts worth saying
+    laid_out: LaidOutIssue | None = None  # the pages, for the page report
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -69,7 +71,7 @@ def check(path: Path, *, shown: str | None = None, use_cache: bool = True) -> Bu
     with cache.switched(use_cache):
         issue = load(path, shown=shown, diags=diags)
         laid_out = lay_out_issue(issue, diags)
-    return Built({}, diags.warnings, laid_out.fit_notes)
+    return Built({}, diags.warnings, laid_out.fit_notes, laid_out)
 
 
 def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cache: bool = True,
@@ -101,7 +103,7 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
         from anso_pdf.render.paint import painter
 
         meta = metadata(issue)
-        built = Built(notes=list(laid_out.fit_notes))
+        built = Built(notes=list(laid_out.fit_notes), laid_out=laid_out)
         uses = laid_out.photo_uses()
         photos.add(uses)  # every run's photos are started already; this only makes sure
         try:

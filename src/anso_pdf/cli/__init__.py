@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import sys
 from enum import StrEnum
@@ -12,7 +13,7 @@ from typing import Annotated
 import typer
 
 from anso_pdf import __version__
-from anso_pdf.cli import report
+from anso_pdf.cli import options, report
 from anso_pdf.cli.output import OutputError, targets, write_all_atomically
 from anso_pdf.diagnostics import IssueError
 
@@ -31,7 +32,7 @@ class ProfileChoice(StrEnum):
     all = "all"
 
 
-STATE = {"debug": False, "written": False}
+STATE = {"debug": False, "written": False, "issue_elsewhere": False}
 
 
 def _version(value: bool) -> None:
@@ -53,37 +54,71 @@ def _profiles(choice: ProfileChoice) -> list[str]:
 
 
 def render_one(issue: Path, profiles: list[str], out: Path | None, *, many: bool, strict: bool, draft: bool,
-               use_cache: bool, quiet: bool, verbose: bool) -> int:
-    """Render one issue file; print what happened; return the exit status."""
+               use_cache: bool, quiet: bool, verbose: bool, write: bool = True, open_pdf: bool = False,
+               as_json: bool = False, no_color: bool = False) -> int:
+    """Render one issue file; print what happened; return the exit status. `check` is this with write=False:
+    the same steps, diagnostics, warnings and --strict, and no file written."""
     from anso_pdf import pipeline
+    from anso_pdf.cli import pagereport
 
+    options.apply(no_color=no_color)
     shown = str(issue)
+    done = "; no PDF written" if write else ""
     try:
-        with report.progress(f"rendering {shown}", verbose=verbose, quiet=quiet or many) as step:
+        with report.progress(f"{'rendering' if write else 'checking'} {shown}", verbose=verbose, quiet=quiet or many) as step:
             built = pipeline.build(issue, profiles, shown=shown, use_cache=use_cache, draft=draft, report=step)
     except IssueError as exc:
-        report.show(exc.errors + exc.warnings, shown)
-        report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}; no PDF written")
+        report.show(exc.errors + exc.warnings, shown, issue)
+        report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}{done}")
+        if as_json:
+            pagereport.print_json(shown, None, exc.errors + exc.warnings, ok=False)
         return 1
-    report.show(built.warnings, shown)
-    if strict and built.warnings:
-        report.say(f"{shown}: --strict: {report.summary(0, len(built.warnings))} count as failures; no PDF written")
+    report.show(built.warnings, shown, issue)
+    failed = strict and bool(built.warnings)
+    if as_json:
+        pagereport.print_json(shown, built, built.warnings, ok=not failed)
+    if failed:
+        report.say(f"{shown}: --strict: {report.summary(0, len(built.warnings))} count as failures{done}")
         return 1
+    if not write:
+        if not quiet:
+            pagereport.show(built)
+        report.say(f"{shown}: {report.summary(0, len(built.warnings))}; fits on four pages", quiet=quiet)
+        return 0
     paths = targets(issue, profiles, out, many=many)
     _stop_if_interrupted()
     try:
         write_all_atomically({path: built.pdfs[name] for name, path in paths.items()})
     except OutputError as exc:
-        print(f"{exc.path}: error: cannot write the PDF: {exc.reason}", file=sys.stderr)
+        report.error(exc.path, f"cannot write the PDF: {exc.reason}")
         return 1
     STATE["written"] = True
     if not quiet:
-        for note in built.notes:
-            report.say(f"{shown}: note: {note}")
+        pagereport.show(built)
         for name, path in paths.items():
             size = len(built.pdfs[name]) / 1024
-            report.say(f"wrote {path} ({name}, {size:.0f} kB)")
+            report.say(f"wrote {shown_path(path)} ({name}, {size:.0f} kB)")
+    if open_pdf:
+        from anso_pdf.cli.viewer import open_in_viewer
+
+        open_in_viewer(paths.get("email") or next(iter(paths.values())))
     return 0
+
+
+def shown_path(path: Path) -> str:
+    """A path as printed: relative when it is under the current folder and the issue files are too, else in
+    full (a render run from another folder says where its build/ went); quoted for the shell."""
+    from anso_pdf.cli.terminal import quote_path
+
+    if not path.is_absolute() and not STATE.get("issue_elsewhere"):
+        return quote_path(path)
+    return quote_path(Path(os.path.abspath(path)))
+
+
+def _elsewhere(issues: list[Path]) -> bool:
+    """True when an issue file is not inside the current folder: then `build/` is not where the user looks."""
+    here = Path.cwd().resolve()
+    return any(not Path(os.path.abspath(i)).resolve().is_relative_to(here) for i in issues)
 
 
 @app.command()
@@ -94,22 +129,28 @@ def render(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (low-resolution photos, empty pages) as failures.")] = False,
     draft: Annotated[bool, typer.Option("--draft", help="Proof only: render despite missing or broken photos, marked DRAFT.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: prepare every photo, lay out every page again.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and errors.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more about what is done.")] = False,
+    open_pdf: Annotated[bool, typer.Option("--open", help="Open the email PDF in the system's PDF viewer afterwards.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Also print a JSON report (pages, problems) on standard output, for tools.")] = False,
+    quiet: options.Quiet = False,
+    verbose: options.Verbose = False,
+    no_color: options.NoColor = False,
 ) -> None:
-    """Write build/STEM.pdf (email) and build/STEM-press.pdf (press) for each issue file."""
+    """Write build/STEM.pdf (email) and build/STEM-press.pdf (press) for each issue file; STEM is the issue
+    file's name without .yaml (issues/2019-06.yaml gives build/2019-06.pdf)."""
+    options.apply(no_color=no_color)
     profiles = _profiles(profile)
     many = len(issues) > 1
+    STATE["issue_elsewhere"] = _elsewhere(issues)
+    common = dict(strict=strict, draft=draft, use_cache=not no_cache, quiet=quiet, verbose=verbose,
+                  open_pdf=open_pdf, as_json=as_json, no_color=no_color)
     if many:
-        status = _render_many(issues, profiles, output, strict=strict, draft=draft, use_cache=not no_cache, quiet=quiet, verbose=verbose)
+        status = _render_many(issues, profiles, output, **common)
     else:
-        status = render_one(issues[0], profiles, output, many=False, strict=strict, draft=draft,
-                            use_cache=not no_cache, quiet=quiet, verbose=verbose)
+        status = render_one(issues[0], profiles, output, many=False, **common)
     raise typer.Exit(status)
 
 
 def _render_many(issues: list[Path], profiles: list[str], output: Path | None, **options: bool) -> int:
-    import os
     from concurrent.futures import ProcessPoolExecutor
 
     workers = max(1, min(len(issues), os.cpu_count() or 1))
@@ -124,24 +165,20 @@ def _render_many(issues: list[Path], profiles: list[str], output: Path | None, *
 @app.command()
 def check(
     issue: Annotated[Path, typer.Argument(help="The issue file (YAML).", show_default=False)],
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: lay out every page again.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (low-resolution photos, empty pages) as failures, as render --strict does.")] = False,
+    draft: Annotated[bool, typer.Option("--draft", help="Check as render --draft would: missing or broken photos are warnings.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: prepare every photo, lay out every page again.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Also print a JSON report (pages, problems) on standard output, for tools.")] = False,
+    quiet: options.Quiet = False,
+    verbose: options.Verbose = False,
+    no_color: options.NoColor = False,
 ) -> None:
-    """Validate the issue file and its photos, lay it out, and report every problem; writes no PDF."""
-    from anso_pdf import pipeline
-
-    shown = str(issue)
-    try:
-        built = pipeline.check(issue, shown=shown, use_cache=not no_cache)
-    except IssueError as exc:
-        report.show(exc.errors + exc.warnings, shown)
-        report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}")
-        raise typer.Exit(1) from None
-    report.show(built.warnings, shown)
-    for note in built.notes:
-        report.say(f"{shown}: note: {note}")
-    report.say(f"{shown}: {report.summary(0, len(built.warnings))}; fits on four pages")
-    raise typer.Exit(1 if strict and built.warnings else 0)
+    """Do everything render does (read, lay out, prepare the photos, make both PDFs) and report every problem and
+    how full each page is; writes no file."""
+    status = render_one(issue, ["email", "press"], None, many=False, strict=strict, draft=draft,
+                        use_cache=not no_cache, quiet=quiet, verbose=verbose, write=False, as_json=as_json,
+                        no_color=no_color)
+    raise typer.Exit(status)
 
 
 from anso_pdf.cli import editor  # noqa: E402,F401  (registers new, schema, watch, preview)
@@ -183,5 +220,5 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: no traceback reaches the user
         if STATE["debug"] or "--debug" in sys.argv:
             raise
-        print(f"anso-pdf: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        report.say(f"anso-pdf: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         sys.exit(1)

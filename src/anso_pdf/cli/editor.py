@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from anso_pdf.cli import ProfileChoice, _profiles, app, render_one, report
+from anso_pdf.cli import ProfileChoice, _profiles, app, options, render_one, report, shown_path
 from anso_pdf.cli.output import OutputError, _stage, targets, write_all_atomically, write_atomically
+from anso_pdf.cli.terminal import quote_path
 from anso_pdf.diagnostics import IssueError
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ ISSUE_SUFFIXES = (".yaml", ".yml")
 
 
 def _fail(message: str, status: int = 1) -> typer.Exit:
-    print(message, file=sys.stderr)
+    report.say(message)
     return typer.Exit(status)
 
 
@@ -90,9 +91,14 @@ def new(
         typer.Option("--from", help="An earlier issue file: keep its masthead, contact, style and sections, with placeholder text.",
                      show_default=False),
     ] = None,
+    quiet: options.Quiet = False,
+    verbose: options.Verbose = False,
+    no_color: options.NoColor = False,
 ) -> None:
     """Write a new issue file: a commented template that renders as it is, or the skeleton of an earlier issue."""
     from anso_pdf import pipeline
+
+    options.apply(no_color=no_color)
     from anso_pdf.model import template
 
     if path.suffix.lower() not in ISSUE_SUFFIXES:
@@ -106,7 +112,7 @@ def new(
         try:
             text = template.issue_from(pipeline.read_text(earlier, str(earlier)), earlier, path, shown, ref, date.today())
         except IssueError as exc:
-            report.show(exc.errors, str(earlier))
+            report.show(exc.errors, str(earlier), earlier)
             raise _fail(f"{earlier}: cannot be read as an issue file; {path} not written") from None
     try:
         write_new(path, text.encode("utf-8"))
@@ -114,8 +120,8 @@ def new(
         raise _fail(f"{path}: error: the file exists; `anso-pdf new` never overwrites a file (choose another name)") from None
     except OutputError as exc:
         raise _fail(f"{exc.path}: error: cannot write the issue file: {exc.reason}") from None
-    report.say(f"wrote {path}" + (f" from {earlier}" if earlier else ""))
-    report.say(f"next: edit it, and see each saved change with: anso-pdf watch {path}")
+    report.say(f"wrote {quote_path(path)}" + (f" from {quote_path(earlier)}" if earlier else ""), quiet=quiet)
+    report.say(f"next: edit it, and see each saved change with: anso-pdf watch {quote_path(path)}", quiet=quiet)
 
 
 # --- schema ----------------------------------------------------------------------------------------------------
@@ -132,8 +138,12 @@ def schema_text() -> str:
 def schema(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the schema to this file instead of printing it.",
                                                 show_default=False)] = None,
+    quiet: options.Quiet = False,
+    verbose: options.Verbose = False,
+    no_color: options.NoColor = False,
 ) -> None:
     """Print the JSON Schema of the issue file, for editors that check YAML as you type."""
+    options.apply(no_color=no_color)
     text = schema_text()
     if output is None:
         sys.stdout.write(text)
@@ -142,7 +152,7 @@ def schema(
         write_atomically(output, text.encode("utf-8"))
     except OutputError as exc:
         raise _fail(f"{exc.path}: error: cannot write the schema: {exc.reason}") from None
-    report.say(f"wrote {output}")
+    report.say(f"wrote {quote_path(output)}", quiet=quiet)
 
 
 # --- watch -----------------------------------------------------------------------------------------------------
@@ -205,6 +215,10 @@ def watch(
     profile: Annotated[ProfileChoice, typer.Option("--profile", help="Which PDFs to write on each change.")] = ProfileChoice.email,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="A folder to write into, or with one profile the PDF's file name.")] = None,
     max_runs: Annotated[int, typer.Option("--max-runs", hidden=True, min=0, help="Stop after this many renders (for tests).")] = 0,
+    open_pdf: Annotated[bool, typer.Option("--open", help="Open the email PDF in the system's PDF viewer after each render.")] = False,
+    quiet: options.Quiet = False,
+    verbose: options.Verbose = False,
+    no_color: options.NoColor = False,
 ) -> None:
     """Render the issue file again each time it, or a photo it uses, is saved; Ctrl-C stops.
 
@@ -213,6 +227,7 @@ def watch(
 
     import watchfiles
 
+    options.apply(no_color=no_color)
     gc.enable()  # main() turns the collector off for commands that run once; watch runs on
     profiles = _profiles(profile)
     shown = str(issue)
@@ -227,18 +242,19 @@ def watch(
         wanted = watch_set(issue, wanted)
         seen = stamps(wanted)  # before rendering: a save during the render is noticed afterwards
         clock = time.strftime("%H:%M:%S")
-        report.say(f"[{clock}] rendering {shown}")
-        quiet = state["runs"] > 0  # the fitting notes once; after that only what changed: problems, and the PDF
+        report.say(f"[{clock}] rendering {shown}", quiet=quiet)
+        again = quiet or state["runs"] > 0  # the page report once; after that only what changed: problems, the PDF
         state["status"] = render_one(issue, profiles, output, many=False, strict=False, draft=False,
-                                     use_cache=True, quiet=quiet, verbose=False)
+                                     use_cache=True, quiet=again, verbose=verbose, open_pdf=open_pdf,
+                                     no_color=no_color)
         state["runs"] += 1
         if state["status"] == 0:
             last_good[:] = [clock]
-            if quiet:
+            if again:
                 for path in targets(issue, profiles, output, many=False).values():
-                    report.say(f"wrote {path}")
+                    report.say(f"wrote {shown_path(path)}", quiet=quiet)
         elif last_good:
-            pdfs = ", ".join(str(p) for p in targets(issue, profiles, output, many=False).values())
+            pdfs = ", ".join(shown_path(p) for p in targets(issue, profiles, output, many=False).values())
             report.say(f"kept {pdfs} from {last_good[0]}; fix the file and save again")
 
     def done() -> bool:
@@ -251,7 +267,7 @@ def watch(
 
     try:
         run()
-        report.say(f"watching {shown} and the photos it uses; Ctrl-C to stop")
+        report.say(f"watching {shown} and the photos it uses; Ctrl-C to stop", quiet=quiet)
         while not done():
             folders = sorted({p.parent for p in wanted if p.parent.is_dir()})
             names.clear()
@@ -282,6 +298,9 @@ def watch(
 
 
 # --- preview ---------------------------------------------------------------------------------------------------
+
+
+PREVIEW_DPI = 110  # 50 dpi gave 414 x 585 px pages: body text unreadable (issue 14)
 
 
 class PreviewProfile(StrEnum):
@@ -335,19 +354,24 @@ def preview(
     issue: Annotated[Path, typer.Argument(help="The issue file (YAML).", show_default=False)],
     output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the PNG files into.")] = Path("build"),
     profile: Annotated[PreviewProfile, typer.Option("--profile", help="Which PDF to picture.")] = PreviewProfile.email,
-    dpi: Annotated[int, typer.Option("--dpi", min=10, max=600, help="Resolution of the page images.")] = 50,
+    dpi: Annotated[int, typer.Option("--dpi", min=10, max=600, help="Resolution of the page images (110 is readable on a screen; 60 for thumbnails).")] = PREVIEW_DPI,
+    quiet: options.Quiet = False,
+    verbose: options.Verbose = False,
+    no_color: options.NoColor = False,
 ) -> None:
-    """Write PNG pictures of the four pages (STEM-1.png ... STEM-4.png) and a contact sheet (STEM-sheet.png)."""
+    """Write PNG pictures of the four pages (STEM-1.png ... STEM-4.png) and a contact sheet (STEM-sheet.png);
+    STEM is the issue file's name without .yaml."""
     from anso_pdf import pipeline
     from anso_pdf.render.profiles import PROFILES
 
+    options.apply(no_color=no_color)
     shown = str(issue)
     name = profile.value
-    with report.progress(f"rendering {shown}") as say:
+    with report.progress(f"rendering {shown}", verbose=verbose, quiet=quiet) as say:
         try:
             built = pipeline.build(issue, [name], shown=shown, report=say)
         except IssueError as exc:
-            report.show(exc.errors + exc.warnings, shown)
+            report.show(exc.errors + exc.warnings, shown, issue)
             report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}; no preview written")
             raise typer.Exit(1) from None
         pages = rasterise(built.pdfs[name], dpi, lambda i, n: say(f"picturing page {i} of {n}"))
@@ -357,10 +381,11 @@ def preview(
         files = {output / f"{stem}-{i}.png": page for i, page in enumerate(pages, start=1)}
         files[output / f"{stem}-sheet.png"] = sheet
         encoded = {path: png_bytes(image) for path, image in files.items()}
-    report.show(built.warnings, shown)
+    report.show(built.warnings, shown, issue)
     try:
         write_all_atomically(encoded)  # all or none: no mix of old and new pages
     except OutputError as exc:
         raise _fail(f"{exc.path}: error: cannot write the preview: {exc.reason}") from None
     first, *_, last = encoded
-    report.say(f"wrote {first} ... {last.name} ({len(pages)} pages at {dpi} dpi, and the contact sheet)")
+    report.say(f"wrote {shown_path(first)} ... {quote_path(last.name)} ({len(pages)} pages at {dpi} dpi, and the contact sheet)",
+               quiet=quiet)

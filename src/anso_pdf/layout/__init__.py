@@ -7,7 +7,7 @@ from collections.abc import Callable
 from anso_pdf import cache as store
 from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.layout import breakmemo, linebreak, memo
-from anso_pdf.layout.document import LaidOutIssue, PhotoUse
+from anso_pdf.layout.document import LaidOutIssue, PageFill, PhotoUse
 from anso_pdf.layout.fonts import missing_glyphs, register_fonts, shipped
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
 from anso_pdf.layout.paginate import PAGES, Paginator
@@ -97,7 +97,15 @@ def lay_out(issue: Issue, diags: Diagnostics,
         continuation_pages=dict(pag.continuation_pages),
         outline=outline,
         fit_notes=notes,
+        fill=[_fill(by_page[n], n) for n in range(1, PAGES + 1)],
     )
+
+
+def _fill(att: Attempt, page: int) -> PageFill:
+    """The page report's facts about one page: its empty share, and that room in body lines."""
+    area = att.grid.flow[page - 1]
+    share = att.empty_share[page]
+    return PageFill(page, share, int(share * area.height / att.fit.leading))
 
 
 def _choose(tried: Callable[[Fit], Attempt], chain: list[int]) -> Attempt | None:

@@ -38,6 +38,15 @@ class PhotoUse:
     crop: Any
 
 
+@dataclass(frozen=True)
+class PageFill:
+    """How full one page's story area is: what the page report (cli/pagereport.py) shows."""
+
+    page: int
+    empty_share: float  # share of the flow area left empty below the last line, 0..1
+    room_lines: int  # about how many body lines of room that is
+
+
 @dataclass
 class LaidOutIssue:
     pages: list[LaidOutPage]
@@ -46,7 +55,20 @@ class LaidOutIssue:
     section_pages: dict[str, int]  # section key -> page where it starts
     continuation_pages: dict[str, int]  # section key -> page where its text goes on
     outline: list[tuple[str, str, int, int]]  # (title, anchor, level, page)
-    fit_notes: list[str]
+    fit_notes: list[str]  # what copyfitting changed, one note per change: "pages 2-3: body set at 9 pt ... to fit"
+    fill: list[PageFill] = field(default_factory=list)  # one per page, in page order
+
+    def section_titles(self) -> dict[str, str]:
+        """Section key -> title, for naming what stands on a page."""
+        return {anchor: title for title, anchor, level, _page in self.outline if level == 0}
+
+    def sections_on(self, page: LaidOutPage) -> list[str]:
+        """The keys of the sections whose story content stands on `page`, in reading order."""
+        seen: list[str] = []
+        for p in page.placed:
+            if p.kind == "flow" and p.section and p.section not in seen:
+                seen.append(p.section)
+        return seen
 
     def photo_uses(self) -> list[PhotoUse]:
         uses: list[PhotoUse] = []

@@ -1,0 +1,91 @@
+"""Issue #14: what the user sees, exactly. Each tests/cases/messages/NAME.yaml is checked with `anso-pdf check`
+from its own folder, and the whole output (messages, source lines, carets, hints, summary) must equal NAME.out.
+
+After an intended change of wording, regenerate with `ANSO_UPDATE_MESSAGES=1 pytest tests/test_messages.py`
+and read the diff of the .out files before committing them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from anso_pdf.cli import app
+from hostile_files import make_workspace
+
+CASES = Path(__file__).parent / "cases" / "messages"
+LOCATED = re.compile(r"^(?P<file>[^\s:][^:]*?):(?P<line>\d+):(?P<col>\d+): (?:error|warning): ")
+
+
+@pytest.fixture(scope="module")
+def issue_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_workspace(tmp_path_factory.mktemp("messages"))
+
+
+def run(args: list[str], folder: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    return CliRunner().invoke(app, args)
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_what_the_user_sees(case: Path, issue_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(case, issue_dir / case.name)
+    result = run(["check", case.name], issue_dir, monkeypatch)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    expected_file = case.with_suffix(".out")
+    if os.environ.get("ANSO_UPDATE_MESSAGES"):
+        expected_file.write_text(result.output, encoding="utf-8")
+    assert expected_file.exists(), f"no {expected_file.name}: run with ANSO_UPDATE_MESSAGES=1 and read it"
+    assert result.output == expected_file.read_text(encoding="utf-8")
+    # whatever the input held, every line that starts like a message is a real message about this file (the
+    # source lines shown under a message start with a space)
+    for line in result.output.splitlines():
+        m = LOCATED.match(line)
+        if m:
+            assert m["file"] == case.name, line
+    assert "\x1b" not in result.output and "\r" not in result.output
+
+
+def test_colour_only_on_request_and_never_from_the_input(issue_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = CASES / "forged-diagnostics.yaml"
+    shutil.copy(case, issue_dir / case.name)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.chdir(issue_dir)
+    coloured = CliRunner().invoke(app, ["check", case.name]).output
+    assert "\x1b[1;31merror:\x1b[0m" in coloured
+    assert "\x1b[2J" not in coloured  # the input's own escape is shown as text, not sent
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert plain == case.with_suffix(".out").read_text(encoding="utf-8")
+    no_colour = CliRunner().invoke(app, ["check", "--no-color", case.name]).output
+    assert "\x1b" not in no_colour
+
+
+def test_escape_shows_every_control_and_direction_character() -> None:
+    from anso_pdf.cli.terminal import escape
+
+    assert escape("a\x1b[31mb\nc\td\x00e\x85f\u2028g\u202eh\x7f") == "a\\x1b[31mb\\nc\\td\\x00e\\x85f\\u2028g\\u202eh\\x7f"
+    assert escape("Zürich 会議 — “quoted”") == "Zürich 会議 — “quoted”"
+
+
+def test_a_path_with_rich_markup_prints_on_a_terminal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 17: a path holding `[/` made rich raise MarkupError in the progress line."""
+    import io
+    import sys
+
+    from anso_pdf.cli import report
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with report.progress("rendering [/bold]odd[/] name.yaml") as step:
+        step("step [/x]")
+    report.say("wrote [/b]x.pdf")
+    assert "wrote [/b]x.pdf" in sys.stderr.getvalue()
