@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from anso_pdf import cache as store
 from anso_pdf.diagnostics import Diagnostics
-from anso_pdf.layout import breakmemo, linebreak, memo
+from anso_pdf.layout import breakmemo, linebreak, memo, structure
 from anso_pdf.layout.document import LaidOutIssue, PageFill, PhotoUse
 from anso_pdf.layout.fonts import missing_glyphs, register_fonts, shipped
+from anso_pdf.layout.inks import Palette
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
 from anso_pdf.layout.paginate import PAGES, Paginator
 from anso_pdf.layout.settings import pin_reportlab
@@ -89,8 +90,9 @@ def lay_out(issue: Issue, diags: Diagnostics,
             ident = f"{section.key}.a{i + 1}.title"
             where = next((p.number for p in pag.pages for pl in p.placed if pl.ident == ident), page)
             outline.append((article.title or "", ident, 1, where))
+    pages = pages_of(final)
     return LaidOutIssue(
-        pages=pages_of(final),
+        pages=pages,
         page_width=final.grid.width,
         page_height=final.grid.height,
         section_pages=dict(pag.section_pages),
@@ -98,6 +100,8 @@ def lay_out(issue: Issue, diags: Diagnostics,
         outline=outline,
         fit_notes=notes,
         fill=[_fill(by_page[n], n) for n in range(1, PAGES + 1)],
+        link_ink=Palette(issue.style.primary, issue.style.accent).primary,
+        structure=structure.build(pages, [s.key for s in issue.sections], issue.newsletter.language),
     )
 
 

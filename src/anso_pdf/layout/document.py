@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,8 @@ class LaidOutIssue:
     outline: list[tuple[str, str, int, int]]  # (title, anchor, level, page)
     fit_notes: list[str]  # what copyfitting changed, one note per change: "pages 2-3: body set at 9 pt ... to fit"
     fill: list[PageFill] = field(default_factory=list)  # one per page, in page order
+    link_ink: Any = None  # the colour of links (the house primary)
+    structure: Any = None  # layout/structure.py Structure: the tagged PDF's tree, in reading order
 
     def section_titles(self) -> dict[str, str]:
         """Section key -> title, for naming what stands on a page."""
@@ -85,3 +88,9 @@ class LaidOutIssue:
             for p in page.placed:
                 lines.append(f"  {p.kind:5} {p.ident or type(p.flowable).__name__:24} x={p.x:7.1f} y={p.y:7.1f} w={p.width:6.1f} h={p.height:6.1f}")
         return "\n".join(lines)
+
+
+def tagged(canvas: Any, key: str) -> Any:
+    """While drawing, the structure element `key` is open (render/tags.py); nothing on a canvas that does not tag."""
+    open_element = getattr(canvas, "tagged", None)
+    return open_element(key) if open_element is not None and key else nullcontext()

@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.platypus.flowables import Flowable
 
-from anso_pdf.layout.document import PhotoUse
+from anso_pdf.layout.document import PhotoUse, tagged
 from anso_pdf.layout.inks import Ink, Palette
 from anso_pdf.model.issue import Image
 
@@ -48,8 +48,13 @@ class Block(Flowable):
     """A flowable that knows where it came from (for the nothing-lost check) and its spacing."""
 
     anso_id: str = ""
+    anso_tag: str = ""  # the structure element it is drawn in (layout/structure.py), if it is one
     space_before: float = 0.0
     keep_with_next: bool = False
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 (ReportLab's name)
+        with tagged(canvas, self.anso_tag):
+            super().drawOn(canvas, x, y, _sW)
 
     def photo_uses(self) -> list[PhotoUse]:
         return []
@@ -236,6 +241,8 @@ class ContentsEntry(Block):
         c.setFillColor(self.palette.primary)
         c.setFont("AnsoSans-Bold", self.style.fontSize)
         c.drawRightString(self.width, self.height - self.style.fontSize, f"p.{page}")
+        c.linkRect(f"Go to {self.label.getPlainText()}, page {page}", self.key, (0, 0, self.width, self.height),
+                   relative=1, thickness=0)
 
 
 class EventCard(Block):
@@ -243,9 +250,13 @@ class EventCard(Block):
 
     BADGE_W = 46.0
 
-    def __init__(self, month: Any, label: Any, title: Any, place: Any | None, palette: Palette) -> None:
+    def __init__(self, month: Any, label: Any, title: Any, place: Any | None, palette: Palette, date_text: str = "") -> None:
         super().__init__()
         self.month, self.label, self.title, self.place, self.palette = month, label, title, place, palette
+        self.date_text = date_text  # the whole date, what the badge stands for (a tagged PDF's /ActualText)
+
+    def badge_parts(self) -> list[Any]:
+        return [self.month, self.label]
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         text_w = aw - self.BADGE_W - 9

@@ -16,6 +16,7 @@ from reportlab.platypus import paragraph as _reportlab_paragraph
 from reportlab.platypus.paragraph import Paragraph
 
 from anso_pdf.layout import linebreak
+from anso_pdf.layout.document import tagged
 from anso_pdf.layout.fonts import FALLBACK, FontSet, register_fonts
 from anso_pdf.model.text import Run
 
@@ -23,6 +24,8 @@ from anso_pdf.model.text import Run
 # wide (verified: 197 pt past a 130 pt column). Without its URL rule a long URL is broken between characters
 # where the line is full, so it never runs past the column edge (reportlab==5.1.0 is pinned).
 _reportlab_paragraph._uri_split_pairs = lambda word: None
+
+LINK_MARKER = "anso_link"  # the onDraw callback around each link (render/tags.py registers it)
 
 _URL_LIKE = re.compile(r"\S*(?:://|@|www\.)\S*")
 
@@ -96,7 +99,9 @@ def _markup(runs: tuple[Run, ...], family: str) -> str:
         if run.italic:
             text = f"<i>{text}</i>"
         if run.href:
-            text = f"<a href={quoteattr(run.href)}>{text}</a>"
+            # the markers let a tagged PDF mark the link's own text as its Link element (render/tags.py)
+            text = (f'<onDraw name="{LINK_MARKER}" label={quoteattr("a " + run.href)}/><a href={quoteattr(run.href)}>'
+                    f'{text}</a><onDraw name="{LINK_MARKER}" label="/a"/>')
         parts.append(text)
     return "".join(parts)
 
@@ -118,6 +123,12 @@ class MeasuredParagraph(Paragraph):
         size = super().wrap(availWidth, availHeight)
         self._measured = key
         return size
+
+    def drawOn(self, canvas, x, y, _sW=0):  # type: ignore[no-untyped-def]  # noqa: N802 (ReportLab's name)
+        if canvas.getNamedCB(LINK_MARKER) is None:  # a canvas that does not tag: the link markers draw nothing
+            canvas.setNamedCB(LINK_MARKER, lambda *_: None)
+        with tagged(canvas, getattr(self, "anso_tag", "")):
+            super().drawOn(canvas, x, y, _sW)
 
     def breakLines(self, width):  # type: ignore[no-untyped-def]  # noqa: N802 (ReportLab's name)
         lines = linebreak.break_lines(self, width)

@@ -11,6 +11,7 @@ from anso_pdf.layout.inline import paragraph
 from anso_pdf.layout.styles import Styles
 from anso_pdf.model.issue import Article, Events, Gallery, Image, Section
 from anso_pdf.model.text import Run
+from anso_pdf.model.values import spoken_date
 
 
 @dataclass
@@ -116,6 +117,7 @@ class StoryBuilder:
                     paragraph(event.title, st.event_title, link=event.url),
                     place,
                     st.palette,
+                    spoken_date(event.date, event.end, event.label),
                 )
                 cells.append(self._mark(story, card, f"{ident}.e{r + n + 1}"))
             while len(cells) < per_row:

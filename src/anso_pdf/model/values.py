@@ -130,3 +130,22 @@ def check_language(tag: str) -> str | None:
     if _LANG.fullmatch(tag.strip()):
         return None
     return f"'{tag}' is not a BCP 47 language tag; write for example en, en-GB, fr, zh-Hans"
+
+
+def spoken_date(start: EventDate, end: EventDate | None, label: str | None = None) -> str:
+    """The whole date in words, what an event's badge stands for: "4\u20136 September 2019",
+    "30 September \u2013 2 October 2019", "October 2019"; a label the user wrote comes first ("Late Oct. (October 2019)")."""
+    name = calendar.month_name
+    if start.day is None:
+        whole = f"{name[start.month]} {start.year}"
+    elif end is None or end == start or end.day is None:
+        whole = f"{start.day} {name[start.month]} {start.year}"
+    elif (end.year, end.month) == (start.year, start.month):
+        whole = f"{start.day}\u2013{end.day} {name[start.month]} {start.year}"
+    elif end.year == start.year:
+        whole = f"{start.day} {name[start.month]} \u2013 {end.day} {name[end.month]} {start.year}"
+    else:
+        whole = f"{start.day} {name[start.month]} {start.year} \u2013 {end.day} {name[end.month]} {end.year}"
+    if label and label != default_label(start, end):
+        return f"{label} ({whole})"
+    return whole

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,28 +16,51 @@ from reportlab.pdfgen.canvas import Canvas
 from anso_pdf.layout.document import LaidOutIssue, PhotoUse
 from anso_pdf.layout.fonts import SANS
 from anso_pdf.model.issue import Image
-from anso_pdf.render import pdfx
+from anso_pdf.render import pdfx, tounicode
 from anso_pdf.render.colours import converter
 from anso_pdf.render.images import Prepared
 from anso_pdf.render.profiles import Profile
+from anso_pdf.render.tags import LINK_CALLBACK, Tagger, TaggingCanvas
 
 REGISTRATION = CMYKColor(1, 1, 1, 1)
 
 
-class NewsletterCanvas(Canvas):
-    """A canvas that draws no link annotations when the profile forbids them (PDF/X)."""
+class NewsletterCanvas(TaggingCanvas):
+    """A tagged canvas that draws no link annotations when the profile forbids them (PDF/X)."""
 
     anso: RenderContext
 
-    def linkURL(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 (ReportLab's name)
+    def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N802 (ReportLab's name)
         if self.anso.profile.links:
             kwargs.setdefault("border", (0, 0, 0))
             kwargs.setdefault("thickness", 0)
-            super().linkURL(*args, **kwargs)
+            self._anso_href, self._anso_contents = url, link_description(url)
+            super().linkURL(url, rect, *args, **kwargs)
+            self._underline(rect)
 
-    def linkRect(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+    def _underline(self, rect: Any) -> None:
+        """Links look like links: underlined (the cue besides colour), at ReportLab's underline position. A link
+        rectangle in a paragraph runs from 0.2 em below the baseline to 1 em above it."""
+        x1, y1, x2, y2 = rect
+        size = (y2 - y1) / 1.2
+        y = y1 + 0.2 * size - 0.125 * size
+        self.saveState()
+        self.setStrokeColor(self.anso.laid_out.link_ink or self._fillColorObj)
+        self.setLineWidth(max(0.4, size / 18))
+        self.line(x1, y, x2, y)
+        self.restoreState()
+
+    def linkRect(self, contents: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
         if self.anso.profile.links:
-            super().linkRect(*args, **kwargs)
+            self._anso_href, self._anso_contents = None, contents
+            super().linkRect(contents, *args, **kwargs)
+
+
+def link_description(url: str) -> str:
+    """A link annotation's /Contents: where it goes, in words."""
+    if url.startswith("mailto:"):
+        return "E-mail " + url[len("mailto:"):].split("?")[0]
+    return "Link to " + url
 
 
 @dataclass
@@ -60,10 +84,11 @@ class RenderContext:
 
     def draw_photo(self, canvas: Canvas, image: Image, x: float, y: float, w: float, h: float, crop: Any) -> None:
         prepared = self.photos.get(PhotoUse(image, w, h, crop))
-        if prepared is None:
-            _placeholder(canvas, image, x, y, w, h)
-            return
-        canvas.drawImage(_ByName(prepared.path), x, y, w, h)
+        with canvas.tags.figure(image) if getattr(canvas, "tags", None) else _untagged():
+            if prepared is None:
+                _placeholder(canvas, image, x, y, w, h)
+                return
+            canvas.drawImage(_ByName(prepared.path), x, y, w, h)
 
 
 class _ByName(str):
@@ -92,17 +117,21 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
     """Draw the PDF a page at a time: None after each page, then the PDF bytes. Drawing both profiles page by page
     in turn, a page waits only for its own photos while the later ones are still being prepared."""
     rl_config.useA85 = 0
+    tounicode.install()
     offset = profile.bleed + profile.slug
     W, H = laid_out.page_width, laid_out.page_height
     buf = io.BytesIO()
     canvas = NewsletterCanvas(
         buf, pagesize=(W + 2 * offset, H + 2 * offset), invariant=1, pageCompression=1,
-        enforceColorSpace=converter(profile), initialFontName=SANS, lang=meta.get("lang"),
+        enforceColorSpace=converter(profile), initialFontName=SANS, lang=meta.get("lang"), pdfVersion=profile.pdf_version,
         trimBox=(offset, offset, offset + W, offset + H) if offset else None,
         bleedBox=(offset - profile.bleed, offset - profile.bleed, offset + W + profile.bleed, offset + H + profile.bleed)
         if offset else None,
     )
     canvas.anso = RenderContext(profile, laid_out, photos)
+    canvas.tags = tags = Tagger(laid_out.structure, link_style=laid_out.link_ink if profile.links else None)
+    tags.start_page(canvas._doc.thisPageName())
+    canvas.setNamedCB(LINK_CALLBACK, tags.link_marker)
     canvas.setTitle(meta["title"])
     canvas.setAuthor(meta["author"])
     canvas.setSubject(meta["subject"])
@@ -112,6 +141,7 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
     canvas.setViewerPreference("DisplayDocTitle", "true")
     if profile.pdfx:
         pdfx.write_keys(canvas, meta)
+    pdfx.write_metadata(canvas, meta, pdfx=profile.pdfx)
     outlined: set[str] = set()
     for page in laid_out.pages:
         canvas.saveState()
@@ -119,18 +149,31 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
         for placed in page.placed:
             _bookmark(canvas, laid_out, placed, outlined)
             placed.flowable.wrap(placed.width, placed.height)
-            placed.flowable.drawOn(canvas, placed.x, placed.y)
+            # footers, jump lines and "Continued from" heads are page furniture, not content
+            with tags.artifact("Pagination") if _pagination(placed) else _untagged():
+                placed.flowable.drawOn(canvas, placed.x, placed.y)
         canvas.restoreState()
-        if profile.crop_marks:
-            draw_crop_marks(canvas, W, H, profile)
-        if draft:
-            _draft_mark(canvas, W, H, offset)
+        with tags.artifact("Pagination"):
+            if profile.crop_marks:
+                draw_crop_marks(canvas, W, H, profile)
+            if draft:
+                _draft_mark(canvas, W, H, offset)
         canvas.showPage()
         yield None
     if outlined:
         canvas.showOutline()
+    tags.finish(canvas)
     canvas.save()
     yield buf.getvalue()
+
+
+def _pagination(placed: Any) -> bool:
+    return placed.ident.startswith("footer") if placed.kind == "fixed" else not placed.ident
+
+
+@contextmanager
+def _untagged() -> Iterator[None]:
+    yield
 
 
 def _bookmark(canvas: Canvas, laid_out: LaidOutIssue, placed: Any, outlined: set[str]) -> None:

@@ -1,4 +1,4 @@
-"""PDF/X-4 written by ReportLab itself as it makes the press PDF: the output intent with the CMYK profile embedded,
+"""PDF/X-4 (and the XMP of both PDFs, which declares PDF/UA-1) written by ReportLab itself as it makes the press PDF: the output intent with the CMYK profile embedded,
 GTS_PDFXVersion and Trapped in the document information, XMP metadata, PDF 1.6 (issue #3). Writing them here
 spares the press PDF a second pass through pikepdf, which read and wrote its 5 MB again (issue #6).
 
@@ -71,16 +71,21 @@ def write_keys(canvas: Canvas, meta: dict[str, str]) -> None:
     # ReportLab's catalog writes only the keys it lists; PDF/X needs one more
     catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
     catalog.OutputIntents = pdfdoc.PDFArray([intent])
+
+
+def write_metadata(canvas: Canvas, meta: dict[str, str], *, pdfx: bool) -> None:
+    """The XMP of either PDF: title, PDF/UA-1 (both PDFs are tagged, render/tags.py), and PDF/X-4 for press."""
     doc_id = hashlib.sha256((meta["title"] + meta["subject"]).encode()).hexdigest()
     xmp = _Plain(
         pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
-        _xmp(meta, doc_id).encode("utf-8"),
+        _xmp(meta, doc_id, pdfx=pdfx).encode("utf-8"),
     )
-    catalog.Metadata = xmp  # the catalog makes it an indirect object
+    canvas._doc.Catalog.Metadata = xmp  # the catalog makes it an indirect object
 
 
-def _xmp(meta: dict[str, str], doc_id: str) -> str:
+def _xmp(meta: dict[str, str], doc_id: str, *, pdfx: bool = True) -> str:
     e = {k: escape(v, quote=False) for k, v in meta.items()}
+    pdfx_id = "\n   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" if pdfx else ""
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -89,7 +94,8 @@ def _xmp(meta: dict[str, str], doc_id: str) -> str:
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
     xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
     xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
-    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
+    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e['title']}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>{e['author']}</rdf:li></rdf:Seq></dc:creator>
@@ -105,7 +111,7 @@ def _xmp(meta: dict[str, str], doc_id: str) -> str:
    <xmpMM:InstanceID>uuid:{doc_id[32:40]}-{doc_id[40:44]}-{doc_id[44:48]}-{doc_id[48:52]}-{doc_id[52:64]}</xmpMM:InstanceID>
    <xmpMM:VersionID>1</xmpMM:VersionID>
    <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
-   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
+   <pdfuaid:part>1</pdfuaid:part>{pdfx_id}
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>

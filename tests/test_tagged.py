@@ -1,0 +1,182 @@
+"""The tagged PDF (issue #13), read back from the PDFs: PDF/UA-1, every mark tagged or an artifact, the structure
+tree in reading order with each paragraph one element, and text that copies out as it was written."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import page  # page-validation: the PDF/UA-1 rules
+import pikepdf
+import pypdfium2
+import pytest
+import yaml
+
+from anso_pdf import pipeline
+from conftest import SAMPLE, joined, norm_words
+from layout_checks import generated_issues, write_issue
+
+PAINT_OPS = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "BI"}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, bytes]]]:
+    """A wide photo between column runs (a4-four-sections); Letter in three columns with a section that jumps to
+    page 3, so a paragraph is split across pages (letter-3col)."""
+    folder = tmp_path_factory.mktemp("tagged")
+    out = {}
+    for name in ("a4-four-sections", "letter-3col"):
+        path = write_issue(folder, name, generated_issues()[name])
+        out[name] = (path, pipeline.build(path, ["email", "press"]).pdfs)
+    return out
+
+
+def _all_pdfs(sample_pdfs, generated):  # type: ignore[no-untyped-def]
+    yield "sample", SAMPLE, sample_pdfs
+    for name, (path, pdfs) in generated.items():
+        yield name, path, pdfs
+
+
+def untagged_marks(data: bytes) -> list[str]:
+    """Painting operators outside both marked content with an MCID (which the ParentTree maps to an element) and
+    artifacts, page by page."""
+    problems = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for n, pg in enumerate(pdf.pages, start=1):
+            mapped = parents[int(pg.obj.StructParents)]
+            stack: list[tuple[str, bool]] = []
+            for operands, op in pikepdf.parse_content_stream(pg):
+                name = str(op)
+                if name in ("BDC", "BMC"):
+                    mcid = name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]
+                    if mcid:
+                        assert int(operands[1].MCID) < len(mapped), f"page {n}: MCID not in the ParentTree"
+                    stack.append((str(operands[0]), mcid))
+                elif name == "EMC":
+                    stack.pop()
+                elif name in PAINT_OPS and not any(tag == "/Artifact" or mcid for tag, mcid in stack):
+                    problems.append(f"page {n}: {name}")
+            assert not stack, f"page {n}: marked content left open"
+    return problems
+
+
+def struct_elements(data: bytes, tmp_path: Path) -> list[tuple[str, str]]:
+    """(role, text) of each structure element with text, in tree order (poppler's pdfinfo -struct-text)."""
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(data)
+    out = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True, text=True, check=True).stdout
+    elements: list[list[str]] = []
+    for line in out.splitlines():
+        stripped = line.strip()
+        if stripped.startswith('"'):
+            elements[-1][1] += stripped[1:-1]
+        elif stripped:
+            elements.append([stripped.split()[0], ""])
+    return [(role, text) for role, text in elements if text]
+
+
+def body_paragraphs(issue_path: Path) -> list[str]:
+    issue = yaml.safe_load(issue_path.read_text(encoding="utf-8"))
+    return [p for s in issue["sections"] for part in [s, *s.get("articles", [])]
+            for p in (part.get("body") or "").split("\n\n") if p.strip() and not p.strip().startswith("-")]
+
+
+def test_both_pdfs_pass_the_pdf_ua_1_rules(sample_pdfs, generated, tmp_path):
+    for name, _, pdfs in _all_pdfs(sample_pdfs, generated):
+        for profile, data in pdfs.items():
+            path = tmp_path / f"{name}-{profile}.pdf"
+            path.write_bytes(data)
+            result = page.validate_pdf(str(path), profile="ua1")
+            assert result.is_compliant, (name, profile, sorted({f"{f.rule_id}: {f.message}" for f in result.failures}))
+
+
+def test_every_painting_operator_is_tagged_content_or_an_artifact(sample_pdfs, generated):
+    for name, _, pdfs in _all_pdfs(sample_pdfs, generated):
+        for profile, data in pdfs.items():
+            assert untagged_marks(data) == [], (name, profile)
+
+
+def test_the_structure_tree_reads_each_paragraph_whole_and_in_order(sample_pdfs, generated, tmp_path):
+    """Each body paragraph is one element, even split over columns, round a wide photo or over pages."""
+    for name, path, pdfs in _all_pdfs(sample_pdfs, generated):
+        elements = [joined(text) for role, text in struct_elements(pdfs["email"], tmp_path) if role in ("P", "LBody")]
+        at = -1
+        paragraphs = body_paragraphs(path)
+        assert len(paragraphs) > 5
+        for para in paragraphs:
+            holder = next((i for i, text in enumerate(elements) if joined(para) in text), None)
+            assert holder is not None, (name, para[:60])
+            assert holder > at, (name, "out of order", para[:60])
+            at = holder
+
+
+def test_split_parts_share_one_element(generated, tmp_path):
+    """letter-3col jumps from page 1 to page 3: some element has marked content on two pages (an MCR)."""
+    data = generated["letter-3col"][1]["email"]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {}
+        for elem in _elements(pdf.Root.StructTreeRoot):
+            kids = elem.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            on = {pdf.pages.index(pikepdf.Page(k.Pg)) for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/MCR"}
+            if on and str(elem.S) == "/P":
+                pages[elem.objgen] = on
+    assert pages, "no paragraph continues on another page"
+
+
+def _elements(node):  # type: ignore[no-untyped-def]
+    kids = node.get("/K")
+    for k in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem":
+            yield k
+            yield from _elements(k)
+
+
+def test_text_copies_out_as_written(sample_pdfs, tmp_path):
+    """pdftotext and pdfium read the words of the issue file: compound hyphens as "-", lines not run together."""
+    email = tmp_path / "email.pdf"
+    email.write_bytes(sample_pdfs["email"])
+    poppler = subprocess.run(["pdftotext", str(email), "-"], capture_output=True, text=True, check=True).stdout
+    doc = pypdfium2.PdfDocument(str(email))
+    pdfium = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    doc.close()
+    source = SAMPLE.read_text(encoding="utf-8")
+    assert "Vice-President" in source
+    assert "\ufffe" not in poppler
+    for text in (poppler, pdfium):
+        assert "\u2011" not in text and "\x00" not in text
+        assert "Vice-President" in text and "13-14 May 2019" in text
+        # a line-end hyphen is a soft hyphen: poppler gives U+00AD, pdfium its own mark for one, U+FFFE
+        joined_lines = re.sub(r"[\u00ad\ufffe]\s*", "", text)
+        printed = set(norm_words(joined_lines)) | set(norm_words(text))
+        words = set(norm_words(" ".join(body_paragraphs(SAMPLE))))
+        assert words - printed == set()
+
+
+def test_no_unused_code_in_any_to_unicode_map(sample_pdfs):
+    for data in sample_pdfs.values():
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            maps = {f.ToUnicode.objgen: f.ToUnicode for pg in pdf.pages for f in pg.Resources.Font.values()}
+            assert maps
+            for stream in maps.values():
+                text = stream.read_bytes().decode("ascii")
+                assert not re.search(r"<(0000|FEFF|FFFE|FFFF)>", text.split("beginbfchar", 1)[1]), text[:200]
+
+
+def test_document_keys(sample_pdfs):
+    for profile, data in sample_pdfs.items():
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            assert pdf.Root.MarkInfo.Marked is True
+            assert str(pdf.Root.Lang) == "en"
+            assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+            for pg in pdf.pages:
+                assert pg.obj.Tabs == "/S" and "/StructParents" in pg.obj
+            meta = str(pdf.open_metadata())
+            assert "<pdfuaid:part>1</pdfuaid:part>" in pdf.Root.Metadata.read_bytes().decode()
+            assert "ANSO Newsletter" in meta
+            pdfx = "GTS_PDFXVersion" in pdf.Root.Metadata.read_bytes().decode()
+            assert pdfx == (profile == "press")
