@@ -272,14 +272,17 @@ def test_preview_writes_four_pages_and_a_sheet(tmp_path: Path) -> None:
     names = sorted(p.name for p in out.iterdir())
     assert names == ["small-1.png", "small-2.png", "small-3.png", "small-4.png", "small-sheet.png"]
 
-    sizes = [Image.open(out / f"small-{i}.png").size for i in range(1, 5)]
+    sizes = []
+    for i in range(1, 5):
+        with Image.open(out / f"small-{i}.png") as page:
+            sizes.append(page.size)
     assert len(set(sizes)) == 1
     w, h = sizes[0]
     assert abs(w - 210 / 25.4 * 30) <= 1 and abs(h - 297 / 25.4 * 30) <= 1  # A4 at 30 dpi
     assert abs(h / w - 297 / 210) < 0.01
-    sheet = Image.open(out / "small-sheet.png")
-    margin = (sheet.height - h) // 2
-    assert margin > 0 and sheet.size == (4 * w + 5 * margin, h + 2 * margin)
+    with Image.open(out / "small-sheet.png") as sheet:
+        margin = (sheet.height - h) // 2
+        assert margin > 0 and sheet.size == (4 * w + 5 * margin, h + 2 * margin)
 
 
 def test_preview_of_a_broken_file_writes_nothing(tmp_path: Path) -> None:
@@ -320,8 +323,14 @@ class Lines:
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         assert proc.stderr is not None
-        stream = proc.stderr
-        threading.Thread(target=lambda: [self.lines.put(line) for line in stream], daemon=True).start()
+        self.stream = stream = proc.stderr
+        self.reader = threading.Thread(target=lambda: [self.lines.put(line) for line in stream], daemon=True)
+        self.reader.start()
+
+    def close(self) -> None:
+        """After the process ended: the reader has seen the end of the stream; close the pipe."""
+        self.reader.join(timeout=10)
+        self.stream.close()
 
     def wait_for(self, text: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout
@@ -347,8 +356,8 @@ def test_watch_renders_on_each_save_and_keeps_the_last_good_pdf(tmp_path: Path) 
         [sys.executable, "-m", "anso_pdf", "watch", str(issue), "-o", str(tmp_path / "out"), "--max-runs", "4"],
         cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
+    out = Lines(proc)
     try:
-        out = Lines(proc)
         out.wait_for("watching")
         first = pdf.read_bytes()
 
@@ -372,6 +381,7 @@ def test_watch_renders_on_each_save_and_keeps_the_last_good_pdf(tmp_path: Path) 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        out.close()
 
 
 def test_watch_reports_a_broken_file_from_the_start(tmp_path: Path) -> None:

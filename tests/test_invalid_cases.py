@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from typer.testing import CliRunner
@@ -70,12 +72,35 @@ def issue_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_workspace(tmp_path_factory.mktemp("invalid"))
 
 
+T = TypeVar("T")
+
+TIMEOUT = 60  # seconds: a generous bound that catches a hang, not a speed check (speed is measured in bench/)
+
+
+def within(seconds: float, work: Callable[[], T]) -> T:
+    """Run `work` on a thread and return its result; fail if it has not finished after `seconds`."""
+    done: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if failed:
+        raise failed[0]
+    return done[0]
+
+
 def run_check(issue_dir: Path, case: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     shutil.copy(case, issue_dir / case.name)
     monkeypatch.chdir(issue_dir)  # run from the issue's folder: paths must not depend on the current folder
-    started = time.perf_counter()
-    result = CliRunner().invoke(app, ["check", case.name])
-    return result, time.perf_counter() - started
+    return within(TIMEOUT, lambda: CliRunner().invoke(app, ["check", case.name]))
 
 
 def test_every_case_is_annotated() -> None:
@@ -87,11 +112,10 @@ def test_every_case_is_annotated() -> None:
 
 @pytest.mark.parametrize("case", sorted(CASES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_case(case: Path, issue_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result, seconds = run_check(issue_dir, case, monkeypatch)
+    result = run_check(issue_dir, case, monkeypatch)
     output = result.output
     assert "Traceback" not in output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert seconds < 5, f"check took {seconds:.1f} s"
 
     expected = expectations(case)
     wants_error = any(severity == "error" for _, severity in expected)
@@ -125,16 +149,14 @@ def test_alias_bomb_fails_fast(issue_dir: Path, monkeypatch: pytest.MonkeyPatch)
     from anso_pdf.source.yaml_tree import parse_yaml
 
     text = (CASES / "alias-bomb.yaml").read_text()
-    started = time.perf_counter()
     with pytest.raises(IssueError):
-        parse_yaml(text, "alias-bomb.yaml")
-    assert time.perf_counter() - started < 0.5
-    result, seconds = run_check(issue_dir, CASES / "alias-bomb.yaml", monkeypatch)
-    assert result.exit_code == 1 and seconds < 1.0
+        within(TIMEOUT, lambda: parse_yaml(text, "alias-bomb.yaml"))
+    result = run_check(issue_dir, CASES / "alias-bomb.yaml", monkeypatch)
+    assert result.exit_code == 1
 
 
 def test_python_tag_runs_nothing(issue_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result, _ = run_check(issue_dir, CASES / "python-tag.yaml", monkeypatch)
+    result = run_check(issue_dir, CASES / "python-tag.yaml", monkeypatch)
     assert result.exit_code == 1
     assert not (issue_dir / "canary").exists()
 
@@ -147,9 +169,7 @@ def test_fifo_photo_does_not_hang(issue_dir: Path, monkeypatch: pytest.MonkeyPat
         "sections:\n  - title: T\n    images:\n      - file: photos/pipe.jpg\n"
     )
     monkeypatch.chdir(issue_dir)
-    started = time.perf_counter()
-    result = CliRunner().invoke(app, ["check", "fifo.yaml"])
-    assert time.perf_counter() - started < 3
+    result = within(TIMEOUT, lambda: CliRunner().invoke(app, ["check", "fifo.yaml"]))
     assert result.exit_code == 1
     assert "fifo.yaml:8:15: error: 'pipe.jpg' is not a regular file" in result.output
 

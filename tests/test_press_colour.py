@@ -75,11 +75,11 @@ def test_photos_stay_within_300_percent_total_ink(tmp_path):
     pdf = _press(tmp_path)
     checked = 0
     for page in pdf.pages:
-        for image in page.images.values():
+        for image in page.get_images().values():
             pil = pikepdf.PdfImage(image).as_pil_image()
             if pil.mode != "CMYK" or pil.width < 100:
                 continue
-            c, m, y, k = (band.getdata() for band in pil.split())
+            c, m, y, k = (band.tobytes() for band in pil.split())
             worst = max(sum(px) for px in zip(c, m, y, k, strict=True)) / 255
             assert worst <= 3.0 + 0.08, worst  # JPEG rounding aside
             checked += 1
@@ -89,7 +89,7 @@ def test_photos_stay_within_300_percent_total_ink(tmp_path):
 def test_a_logo_with_alpha_is_flattened(tmp_path):
     pdf = _press(tmp_path)
     for page in pdf.pages:
-        for image in page.images.values():
+        for image in page.get_images().values():
             assert "/SMask" not in image and "/Mask" not in image
             assert image.ColorSpace == "/DeviceCMYK"
     assert "/Group" not in pdf.pages[0].obj  # no transparency group

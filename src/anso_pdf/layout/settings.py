@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-PINNED = {
+PINNED: dict[str, object] = {
     "toColorCanUse": "rl_extended_literal_eval",  # never rl_safe_eval/eval on colour strings
     "trustedHosts": None,  # no URL is ever fetched
     "trustedSchemes": [],

@@ -44,7 +44,11 @@ def _converted(to_cmyk: bool, values: tuple[int, ...]) -> tuple[int, ...]:
     from PIL import Image, ImageCms
 
     px = Image.new("RGB" if to_cmyk else "CMYK", (1, 1), values)
-    got = tuple(ImageCms.applyTransform(px, _transform(to_cmyk)).getpixel((0, 0)))
+    converted = ImageCms.applyTransform(px, _transform(to_cmyk))
+    assert converted is not None  # applyTransform returns None only with inPlace=True
+    pixel = converted.getpixel((0, 0))
+    assert isinstance(pixel, tuple)
+    got = tuple(int(v) for v in pixel)
     store.write_blob("colours", name, json.dumps(got).encode())
     return got
 

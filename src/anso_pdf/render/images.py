@@ -258,6 +258,7 @@ class _Source:
     image: object  # PIL.Image.Image
     icc: bytes | None
     written: str
+    span: Span | None  # where the photo is named, for a message about it
 
 
 def _decode(raw: bytes, use: PhotoUse, need: tuple[int, int]) -> _Source:
@@ -275,7 +276,7 @@ def _decode(raw: bytes, use: PhotoUse, need: tuple[int, int]) -> _Source:
         im.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ImageProblem(f"'{use.image.written}' could not be decoded: {exc}", use.image.span) from None
-    return _Source(im, icc, use.image.written)
+    return _Source(im, icc, use.image.written, use.image.span)
 
 
 def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tuple[int, int], float]:
