@@ -18,6 +18,7 @@ SCHEMA = ROOT / "docs" / "issue-format.schema.json"
 
 KINDS = {
     "text": "plain text, printed as written",
+    "alt": 'plain text, not printed: what an image shows, for readers who cannot see it; `""` marks decoration',
     "lines": "plain text on several lines; write it as a block after `|` to keep the line breaks",
     "markup": "text in the markup subset: paragraphs separated by a blank line, `**bold**`, `*italic*`, "
     "`[text](https://...)` links, lines starting with `- ` for a bullet list",

@@ -132,7 +132,7 @@ def test_lead_story_continues_on_page_3_with_jump_lines_both_ways(tmp_path):
     # the continuation comes after what is placed on page 3
     assert pages[2].index("Third") < pages[2].index("Continued from page 1")
     text = " ".join(pages)
-    everything = set(norm_words(text)) | set(norm_words(re.sub(r"-\s*\n\s*", "", text)))
+    everything = set(norm_words(text)) | set(norm_words(re.sub(r"[-\u00ad]\s*\n\s*", "", text)))
     assert set(norm_words(prose(800, seed=7))) <= everything
 
 
@@ -167,7 +167,7 @@ def test_random_issues_give_four_pages_with_every_word_or_a_located_error(tmp_pa
     pages = pdf_pages_text(pdf)
     assert len(pages) == 4
     text = " ".join(pages)
-    printed = set(norm_words(text)) | set(norm_words(re.sub(r"-\s*\n\s*", "", text)))
+    printed = set(norm_words(text)) | set(norm_words(re.sub(r"[-\u00ad]\s*\n\s*", "", text)))
     for i, section in enumerate(sections):
         assert set(norm_words(prose(section["words"], seed=i + 7))) <= printed
 

@@ -13,8 +13,10 @@ import pikepdf
 import pypdfium2
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from anso_pdf import pipeline
+from anso_pdf.cli import app
 from conftest import SAMPLE, joined, norm_words
 from layout_checks import generated_issues, write_issue
 
@@ -180,3 +182,27 @@ def test_document_keys(sample_pdfs):
             assert "ANSO Newsletter" in meta
             pdfx = "GTS_PDFXVersion" in pdf.Root.Metadata.read_bytes().decode()
             assert pdfx == (profile == "press")
+
+
+def test_alt_text_decorative_photos_and_the_warning(tmp_path):
+    """alt: becomes the Figure's /Alt; alt: "" draws the photo as an artifact; no alt is a located warning and
+    the caption stands in; --strict makes that warning fail the run."""
+    doc = generated_issues()["a4-six-short"]
+    photos = [im for s in doc["sections"] for im in s.get("images", [])]
+    assert len(photos) >= 3
+    photos[0]["alt"] = "Two people shake hands in front of a poster."
+    photos[1]["alt"] = ""
+    path = write_issue(tmp_path, "alt", doc)
+    built = pipeline.build(path, ["email"])
+    no_alt = [w for w in built.warnings if "alternative text" in w.message]
+    assert len(no_alt) == len(photos) - 2
+    assert all(w.span is not None and w.span.line > 0 and "alt:" in (w.hint or "") for w in no_alt)
+    with pikepdf.open(io.BytesIO(built.pdfs["email"])) as pdf:
+        alts = [str(e.Alt) for e in _elements(pdf.Root.StructTreeRoot) if e.S == "/Figure"]
+        images_drawn = sum(1 for pg in pdf.pages for _, op in pikepdf.parse_content_stream(pg) if str(op) == "Do")
+    assert alts[0] == "Two people shake hands in front of a poster."
+    assert len(alts) == len(photos) - 1 == images_drawn - 1  # the decorative one has no Figure
+    assert set(alts[1:]) <= {p.get("caption") for p in photos}
+    assert untagged_marks(built.pdfs["email"]) == []
+    result = CliRunner().invoke(app, ["check", "--strict", str(path)])
+    assert result.exit_code != 0 and "alternative text" in result.output

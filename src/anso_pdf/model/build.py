@@ -118,6 +118,8 @@ class _Builder:
         if not isinstance(node, Scalar):
             self._wrong_type(node, f"'{where}'", "a single value")
             return None
+        if spec.kind == "alt":  # "" is a value: the photo is decoration only
+            return "" if node.is_null else typeset(" ".join(clean_text(node.value, node.span, self.diags).split()))
         if node.is_null and spec.kind not in ("text", "lines", "markup"):
             self.diags.error(node.span, f"'{where}' is empty", f"write a value or remove the '{spec.key}' line")
             return None
@@ -192,11 +194,12 @@ class _Builder:
 
     # --- images --------------------------------------------------------------------------------------
 
-    def image(self, values: Values, *, allow_wide: bool = True) -> Image | None:
+    def image(self, values: Values, *, allow_wide: bool = True, logo: bool = False) -> Image | None:
         written = values.get("file")
         if written is None:
             return None
         span: Span = values["__span__file"]
+        alt = values.get("alt")
         try:
             path = resolve_asset(written, self.issue_dir)
             if path not in self._images:
@@ -208,7 +211,9 @@ class _Builder:
                 return None
             self.diags.warning(span, f"{exc.message}; this draft prints a marked placeholder", exc.hint)
             return Image(self.issue_dir / written, written, values.get("caption"), values.get("credit"),
-                         bool(values.get("wide", False)) and allow_wide, span, (1600, 1200), missing=True)
+                         bool(values.get("wide", False)) and allow_wide, span, (1600, 1200), missing=True, alt=alt)
+        if alt is None:  # (a photo that cannot be read has its own message; this one would only add noise)
+            self._no_alt(values, span, written, logo=logo)
         return Image(
             path=path,
             written=written,
@@ -217,7 +222,21 @@ class _Builder:
             wide=bool(values.get("wide", False)) and allow_wide,
             span=span,
             pixel_size=info.size,
+            alt=alt,
         )
+
+    def _no_alt(self, values: Values, span: Span, written: str, *, logo: bool) -> None:
+        """A photo without alternative text: say what to write (the tagged PDF uses its caption meanwhile)."""
+        if logo:
+            self.diags.warning(span, "the logo has no alternative text for screen readers",
+                               'add logo_alt: "ANSO logo: ..." saying what it shows, or logo_alt: "" if it only '
+                               "repeats the newsletter's name")
+            return
+        meanwhile = "its caption is read instead" if values.get("caption") else 'it is read as "Photo"'
+        self.diags.warning(values.get("__span__", span), f"photo '{written}' has no alternative text for screen readers "
+                           f"({meanwhile})",
+                           'add alt: with a sentence saying what the photo shows ("Delegates seated at a long table '
+                           'listen to the opening speech"), or alt: "" if it is decoration only')
 
     def images(self, items: list[Values] | None) -> tuple[Image, ...]:
         return tuple(i for i in (self.image(v) for v in items or []) if i is not None)
@@ -288,7 +307,8 @@ class _Builder:
         colours = style.get("colors") or {}
         sections = [self.section(s, i) for i, s in enumerate(top.get("sections", []))]
         self._check_pins(sections)
-        logo = self.image({"file": n["logo"], "__span__file": n["__span__logo"]}) if n.get("logo") else None
+        logo = self.image({"file": n["logo"], "__span__file": n["__span__logo"], "alt": n.get("logo_alt")},
+                          logo=True) if n.get("logo") else None
         if not all(k in n for k in ("name", "issue", "date")) or "sections" not in top:
             return None
         return Issue(

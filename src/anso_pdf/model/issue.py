@@ -20,6 +20,7 @@ class Image:
     span: Span
     pixel_size: tuple[int, int]  # after EXIF rotation
     missing: bool = False  # --draft only: the file is missing or broken; a marked placeholder is drawn
+    alt: str | None = None  # alternative text for the tagged PDF; "" decorative; None not written (caption used)
 
 
 @dataclass(frozen=True, slots=True)

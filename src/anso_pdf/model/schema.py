@@ -10,7 +10,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Field:
     key: str
-    kind: str  # text | lines | markup | path | bool | int | date | colour | url | email | language | choice | object | list
+    kind: str  # text | alt | lines | markup | path | bool | int | date | colour | url | email | language | choice | object | list
     doc: str
     required: bool = False
     default: Any = None
@@ -37,6 +37,8 @@ IMAGE = Table(
         Field("file", "path", "the image file (JPEG, PNG or WebP), relative to the issue file's folder or its parent", required=True),
         Field("caption", "text", "printed under the image"),
         Field("credit", "text", 'printed after the caption ("Photo: ...")'),
+        Field("alt", "alt", 'what the photo shows, in a sentence, for readers who cannot see it (screen readers); '
+              '"" marks a photo as decoration only'),
         Field("wide", "bool", "true spans all text columns; default one column", default=False),
     ),
 )
@@ -123,6 +125,8 @@ NEWSLETTER = Table(
         Field("issue", "text", 'free text as printed ("Issue 2")', required=True),
         Field("date", "text", 'free text as printed ("June 2019")', required=True),
         Field("logo", "path", "image beside the name"),
+        Field("logo_alt", "alt", 'what the logo shows, for screen readers ("ANSO logo: a globe of linked dots"); '
+              '"" when it only repeats the name'),
         Field("language", "language", "BCP 47 tag: hyphenation and the PDF's language", default="en"),
     ),
 )
@@ -181,7 +185,7 @@ ISSUE = Table(
 )
 
 KIND_TYPES = {
-    "text": "string", "lines": "string", "markup": "string", "path": "string", "date": "string",
+    "text": "string", "alt": "string", "lines": "string", "markup": "string", "path": "string", "date": "string",
     "colour": "string", "url": "string", "email": "string", "language": "string", "choice": "string",
     "bool": "boolean", "int": "integer",
 }

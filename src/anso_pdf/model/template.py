@@ -39,7 +39,8 @@ LEAD_BODY = [
     "follow the one before. When a story is too long for its page, \"continues_on\" lets it go on on a later "
     "page, with \"Continued on page N\" lines printed for the reader.",
     "A photo is placed with the text by an \"images\" entry in the section: a \"file\" relative to this file's "
-    "folder (or its parent folder), a \"caption\", a \"credit\", and \"wide: true\" to span all columns. For the "
+    "folder (or its parent folder), an \"alt\" sentence saying what it shows for readers who cannot see it, a "
+    "\"caption\", a \"credit\", and \"wide: true\" to span all columns. For the "
     "printer a photo should have 300 pixels per inch at its placed size: a photo one column wide needs "
     "about 1000 pixels across, a wide one about 2100.",
     "Keep this page for the main story of the issue. The masthead above, the contents box and the contact "
@@ -241,6 +242,7 @@ def blank_issue(shown: str, schema_ref: str | None, today: date) -> str:
         "  issue: Issue N",
         "  date: Month YYYY",
         "  # logo: assets/logo.png           # an image beside the name",
+        '  # logo_alt: "Logo: a globe of linked dots"   # what it shows, for screen readers ("" if only the name)',
         "  language: en                     # hyphenation and the PDF's language: en, en-GB, fr, ...",
         "",
         "contents:",
@@ -261,6 +263,7 @@ def blank_issue(shown: str, schema_ref: str | None, today: date) -> str:
         *block("intro", _paragraphs([LEAD_INTRO]), 4),
         "    # images:                      # a photo with the story; files are relative to this file",
         "    #   - file: photos/main.jpg",
+        "    #     alt: Delegates seated at a long table listen to the opening speech.",
         "    #     wide: true",
         "    #     caption: What the photo shows.",
         "    #     credit: Name of the photographer",
@@ -298,6 +301,7 @@ def blank_issue(shown: str, schema_ref: str | None, today: date) -> str:
         "    #   title: Photo Gallery",
         "    #   photos:",
         "    #     - file: photos/one.jpg",
+        "    #       alt: A field trip group walks along a river bank.   # what a reader who cannot see it needs",
         "    #       caption: What the photo shows.",
         "    #       credit: Name of the photographer",
         FILLER_NOTE.rjust(len(FILLER_NOTE) + 4),
@@ -398,6 +402,7 @@ def issue_from(text: str, earlier: Path, target: Path, shown: str, schema_ref: s
         rebased = rebase_path(logo, earlier.parent, target.parent)
         if rebased is not None:
             lines.append(f"  logo: {scalar(rebased)}")
+            lines += _text_line(n, "logo_alt", "  ")
         else:
             lines.append(f"  # logo: {scalar(logo)}   (not found from this file's folder: copy it here and write its path)")
     lines += _text_line(n, "language", "  ")
