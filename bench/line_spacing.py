@@ -121,7 +121,7 @@ def settings() -> str:
     from reportlab.lib.enums import TA_JUSTIFY
 
     from anso_pdf import pipeline
-    from anso_pdf.layout import linebreak, paginate
+    from anso_pdf.layout import columns, linebreak
     from anso_pdf.layout.inks import Palette
     from anso_pdf.layout.styles import BASE_FIT, Styles
 
@@ -129,7 +129,7 @@ def settings() -> str:
     body = Styles(BASE_FIT, Palette(issue.style.primary, issue.style.accent), "en").body
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "src"], capture_output=True, text=True).stdout.strip()
-    narrow = getattr(paginate, "NARROW", None)
+    narrow = getattr(columns, "NARROW", None)
     return (f"commit {commit}{' + uncommitted changes in src/' if dirty else ''}; body: "
             f"{'justified' if body.alignment == TA_JUSTIFY else 'not justified'}"
             + (f", ragged-right below {narrow / MM:.0f} mm" if narrow else "")

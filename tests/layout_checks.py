@@ -691,7 +691,7 @@ def patched_typesetting(*, body: str | None = None, hyphenation: bool = True, em
     """Lay out with body text set otherwise than the code does (for measurement only; src/ is unchanged).
 
     body: None as the code does; "justified" justified in every column (the narrow-column rule off, when
-    layout/paginate.py has one); "ragged" ragged-right everywhere. hyphenation=False: no dictionary
+    layout/columns.py has one); "ragged" ragged-right everywhere. hyphenation=False: no dictionary
     hyphenation. embedded: ParagraphStyle.embeddedHyphenation for every style (1 or 2: lines may break after
     a hyphen already in the text, as in "co-|hosted"). min_letters: hyphenate only words of at least this
     many letters (the code's own rule is 6)."""
@@ -699,7 +699,7 @@ def patched_typesetting(*, body: str | None = None, hyphenation: bool = True, em
 
     from reportlab.lib.enums import TA_LEFT
 
-    from anso_pdf.layout import paginate
+    from anso_pdf.layout import columns
     from anso_pdf.layout import styles as S
 
     original = S.Styles.__init__
@@ -720,6 +720,6 @@ def patched_typesetting(*, body: str | None = None, hyphenation: bool = True, em
 
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(S.Styles, "__init__", init))
-        if body == "justified" and hasattr(paginate, "NARROW"):
-            stack.enter_context(mock.patch.object(paginate, "NARROW", 0.0))
+        if body == "justified":
+            stack.enter_context(mock.patch.object(columns, "NARROW", 0.0))
         yield

@@ -24,10 +24,10 @@ from tests.conftest import joined, pdf_pages_text
 from tests.layout_checks import prose
 
 from anso_pdf.layout import linebreak as LB
+from anso_pdf.layout.columns import _align_for_measure
 from anso_pdf.layout.fonts import FALLBACK, SERIF, register_fonts
 from anso_pdf.layout.hyphenate import hyphenator_for
 from anso_pdf.layout.inline import paragraph
-from anso_pdf.layout.paginate import _align_for_measure
 from anso_pdf.model.text import Run
 from anso_pdf.units import mm
 
@@ -53,7 +53,7 @@ def style(*, hyphenation: bool = True, **extra: object) -> ParagraphStyle:
 
 
 def ragged_style(*, hyphenation: bool = True, **extra: object) -> ParagraphStyle:
-    """The ragged-right copy of the body style, as layout/paginate.py makes it for a narrow column."""
+    """The ragged-right copy of the body style, as layout/columns.py makes it for a narrow column."""
     justified = style(hyphenation=hyphenation, **extra)
     ragged = ParagraphStyle("body-ragged", parent=justified, alignment=TA_LEFT)
     ragged.justified_original = justified
@@ -372,7 +372,7 @@ def test_ragged_lines_are_reportlabs_where_the_breaks_agree():
 
 
 def test_the_narrow_column_copy_is_broken_ragged_total_fit():
-    """The hook: layout/paginate.py gives a body paragraph in a column narrower than 62 mm a left-aligned copy
+    """The hook: layout/columns.py gives a body paragraph in a column narrower than 62 mm a left-aligned copy
     of its style, which total-fit sets ragged; in a wide column it is justified again."""
     text = paragraphs(1, seed=15)[0]
     para = paragraph(text, style())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import MappingProxyType
 
 from anso_pdf import cache as store
 from anso_pdf.diagnostics import Diagnostics
@@ -11,7 +12,7 @@ from anso_pdf.layout.document import LaidOutIssue, PageFill, PhotoUse
 from anso_pdf.layout.fonts import missing_glyphs, register_fonts, shipped
 from anso_pdf.layout.inks import Palette
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
-from anso_pdf.layout.paginate import PAGES, Paginator
+from anso_pdf.layout.paginate import PAGES, Pagination
 from anso_pdf.layout.settings import pin_reportlab
 from anso_pdf.layout.styles import BASE_FIT, FIT_LADDER, LOOSE_LADDER, Fit
 from anso_pdf.model.issue import Issue
@@ -81,7 +82,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
         for change in att.fit.describe_change(BASE_FIT, _kinds_on(final, chain)):
             where = f"page {chain[0]}" if len(chain) == 1 else f"pages {chain[0]}-{chain[-1]}"
             notes.append(f"{where}: {change} {purpose}")
-    pag = final.paginator
+    pag = final.pagination
     outline = []
     for section in issue.sections:
         page = pag.section_pages.get(section.key, 1)
@@ -130,7 +131,7 @@ def _photos_on(att: Attempt, chain: list[int]) -> list[PhotoUse]:
     """The photos of a run's pages as they will be drawn (the same flowables the final pages hold)."""
     uses: list[PhotoUse] = []
     for n in chain:
-        for placed in [*att.fixed_on(n), *att.paginator.pages[n - 1].placed]:
+        for placed in [*att.fixed_on(n), *att.pagination.pages[n - 1].placed]:
             uses.extend(getattr(placed.flowable, "photo_uses", lambda: [])())
     return uses
 
@@ -139,7 +140,7 @@ def _kinds_on(att: Attempt, chain: list[int]) -> set[str]:
     """What the pages of a run hold, so the notes name only changes that matter there."""
     kinds = set()
     for n in chain:
-        for placed in att.paginator.pages[n - 1].placed:
+        for placed in att.pagination.pages[n - 1].placed:
             ident = placed.ident
             if ".gallery" in ident:
                 kinds.add("gallery")
@@ -175,23 +176,33 @@ def _chain_sections(issue: Issue, chains: list[list[int]]) -> list[frozenset[str
 
 
 def _chain_fits(att: Attempt, chain: list[int]) -> bool:
-    if att.paginator.errors:
+    if att.pagination.errors:
         return False
-    return not any(o.limit in chain for o in att.paginator.overflows.values())
+    return not any(o.limit in chain for o in att.pagination.overflows.values())
 
 
 def _compose(by_page: dict[int, Attempt]) -> Attempt:
     """One attempt made of each page of the attempt chosen for it."""
     base = by_page[1]
-    pag = base.paginator
-    composed = Paginator(base.grid, pag.st)
-    composed.pages = [by_page[n].paginator.pages[n - 1] for n in range(1, PAGES + 1)]
+    section_pages: dict[str, int] = {}
+    continuation_pages: dict[str, int] = {}
+    placed_ids: set[str] = set()
     for n, att in by_page.items():
-        p = att.paginator
-        composed.section_pages.update({k: v for k, v in p.section_pages.items() if v == n})
-        composed.continuation_pages.update({k: v for k, v in p.continuation_pages.items() if v == n})
-        composed.placed_ids |= {pl.ident for pl in p.pages[n - 1].placed if pl.ident}
-        composed.placed_ids |= {c.anso_id for pl in p.pages[n - 1].placed for c in getattr(pl.flowable, "cells", []) if getattr(c, "anso_id", "")}
+        p = att.pagination
+        section_pages.update({k: v for k, v in p.section_pages.items() if v == n})
+        continuation_pages.update({k: v for k, v in p.continuation_pages.items() if v == n})
+        placed_ids |= {pl.ident for pl in p.pages[n - 1].placed if pl.ident}
+        placed_ids |= {c.anso_id for pl in p.pages[n - 1].placed for c in getattr(pl.flowable, "cells", []) if getattr(c, "anso_id", "")}
+    composed = Pagination(
+        pages=tuple(by_page[n].pagination.pages[n - 1] for n in range(1, PAGES + 1)),
+        section_pages=MappingProxyType(section_pages),
+        continuation_pages=MappingProxyType(continuation_pages),
+        placed_ids=frozenset(placed_ids),
+        lowest=MappingProxyType({n: by_page[n].pagination.lowest[n] for n in range(1, PAGES + 1)
+                                 if n in by_page[n].pagination.lowest}),
+        overflows=MappingProxyType({}),
+        errors=(),
+    )
     fixed = {n: by_page[n].fixed_on(n) for n in range(1, PAGES + 1)}
     empty = {n: by_page[n].empty_share[n] for n in range(1, PAGES + 1)}
     expected = set().union(*(att.expected for att in by_page.values()))
@@ -204,7 +215,7 @@ def _emptiest(att: Attempt, chain: list[int]) -> float:
 
 def report_overflow(att: Attempt, diags: Diagnostics, chain: list[int]) -> None:
     """issue #4: one message per overflowing section: where it had to end, how much is over."""
-    pag = att.paginator
+    pag = att.pagination
     for span, message in pag.errors:
         diags.error(span, message, "make its photos smaller, or split its text")
     for over in pag.overflows.values():

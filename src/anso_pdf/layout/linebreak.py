@@ -20,7 +20,7 @@ a line whose spaces change by r times their stretch (uncapped, so a very loose l
 less loose one). A first pass considers only lines stretched up to MAX_STRETCH times the word space; when that
 finds no way through the paragraph, a second pass takes any line that is not overfull.
 
-Ragged-right body text (the left-aligned copies of the body styles that `layout/paginate.py` uses in narrow
+Ragged-right body text (the left-aligned copies of the body styles that `layout/columns.py` uses in narrow
 columns, `ragged_body`) is broken the same way with another cost per line: word spaces keep their natural width
 (no stretch, and no shrink either, so no line is wider than its column, where ReportLab's breaker lets a
 left-aligned line run up to `spaceShrinkage` of its spaces past it), and each line but the last costs
@@ -310,7 +310,7 @@ def _hyphenator(style: Any) -> Hyphenator | None | bool:
 
 
 def ragged_body(style: Any) -> bool:
-    """Body text set ragged-right: the left-aligned copy `layout/paginate.py` makes of a justified style for a
+    """Body text set ragged-right: the left-aligned copy `layout/columns.py` makes of a justified style for a
     narrow column (it carries `justified_original`). Other left-aligned styles (captions, titles, boxes, the
     intro) stay with ReportLab's breaker."""
     return style.alignment == TA_LEFT and getattr(style, "justified_original", None) is not None

@@ -11,7 +11,7 @@ from anso_pdf.layout.document import LaidOutPage, Placed
 from anso_pdf.layout.grid import PageGrid, page_grid
 from anso_pdf.layout.inks import Palette
 from anso_pdf.layout.inline import paragraph
-from anso_pdf.layout.paginate import PAGES, Paginator
+from anso_pdf.layout.paginate import PAGES, Pagination, paginate
 from anso_pdf.layout.story import StoryBuilder
 from anso_pdf.layout.styles import Fit, Styles
 from anso_pdf.model.issue import Issue
@@ -24,7 +24,7 @@ class Attempt:
 
     fit: Fit
     grid: PageGrid
-    paginator: Paginator
+    pagination: Pagination
     make_fixed: Callable[[int], list[Placed]]  # a page's fixed parts, made only for the pages an attempt keeps
     expected: set[str]
     empty_share: dict[int, float]  # page -> share of its flow area left empty
@@ -40,7 +40,7 @@ class Attempt:
 
     @property
     def fits(self) -> bool:
-        return not self.paginator.overflows and not self.paginator.errors
+        return self.pagination.fits
 
 
 def attempt(issue: Issue, fit: Fit, sections: frozenset[str] | None = None, last_page: int = PAGES) -> Attempt:
@@ -50,15 +50,10 @@ def attempt(issue: Issue, fit: Fit, sections: frozenset[str] | None = None, last
     grid = page_grid(issue)
     builder = StoryBuilder(styles, gutter=grid.gutter, gallery_columns=3)
     stories = [builder.section(s) for s in issue.sections if sections is None or s.key in sections]
-    paginator = Paginator(grid, styles, last_page=last_page)
-    paginator.run(stories)
+    pagination = paginate(grid, styles, stories, last_page=last_page)
     expected = set().union(*(s.idents for s in stories))
-    empty = {}
-    for n in range(1, PAGES + 1):
-        area = grid.flow[n - 1]
-        lowest = paginator.lowest.get(n, area.top)
-        empty[n] = (lowest - area.bottom) / area.height
-    return Attempt(fit, grid, paginator, lambda page: fixed_parts(issue, grid, styles, page), expected, empty)
+    empty = {n: pagination.empty_share(n, grid.flow[n - 1]) for n in range(1, PAGES + 1)}
+    return Attempt(fit, grid, pagination, lambda page: fixed_parts(issue, grid, styles, page), expected, empty)
 
 
 def fixed_parts(issue: Issue, grid: PageGrid, st: Styles, page: int) -> list[Placed]:
@@ -131,14 +126,12 @@ def _join_lines(lines: list[str]) -> list[str]:
 
 def check_nothing_lost(att: Attempt, diags: Diagnostics) -> None:
     """issue #4: every paragraph, caption, event and photo is on one of the four pages, or we say so."""
-    lost = sorted(att.expected - att.paginator.placed_ids)
+    lost = sorted(att.expected - att.pagination.placed_ids)
     if lost:
         diags.error(None, f"internal check failed: {len(lost)} parts of the story were not placed ({', '.join(lost[:5])})",
                     "please report this with the issue file")
 
 
 def pages_of(att: Attempt) -> list[LaidOutPage]:
-    pages = att.paginator.pages
-    for number, page in enumerate(pages, start=1):
-        page.placed = att.fixed_on(number) + page.placed
-    return pages
+    """Each page's fixed parts, then its story blocks (the pagination itself is left as it was)."""
+    return [LaidOutPage(page.number, att.fixed_on(page.number) + page.placed) for page in att.pagination.pages]

@@ -1,0 +1,248 @@
+"""The pagination's parts alone, with fake blocks of known height: the cursor, the column filler (orphans,
+widows, headings kept with their text, balancing), the page book and the story loop with pins and jumps.
+Exact positions are asserted, as WeasyPrint's layout tests do."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError, dataclass
+from typing import Any
+
+import pytest
+
+from anso_pdf.layout.columns import Column, ColumnFiller
+from anso_pdf.layout.grid import Area, PageGrid
+from anso_pdf.layout.inks import Palette
+from anso_pdf.layout.paginate import PAGES, Cursor, PageBook, paginate
+from anso_pdf.layout.story import Item, SectionStory
+from anso_pdf.layout.styles import BASE_FIT, Styles
+from anso_pdf.model.values import Colour
+
+L = BASE_FIT.leading  # 13 pt: the baseline grid the story loop works on
+
+
+class Box:
+    """An unbreakable block of a fixed height (a photo, a heading with keep_with_next)."""
+
+    def __init__(self, height: float, name: str = "", *, keep_with_next: bool = False, space_before: float = 0.0) -> None:
+        self.h, self.anso_id, self.keep_with_next, self.space_before = height, name, keep_with_next, space_before
+        self.width = self.height = 0.0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width, self.height = aw, self.h
+        return aw, self.h
+
+    def split(self, aw: float, ah: float) -> list[Any]:
+        return []
+
+    def __repr__(self) -> str:
+        return f"Box({self.h:g}, {self.anso_id!r})"
+
+
+class Lines:
+    """A paragraph of `n` lines of `leading`: it splits between lines and keeps two lines on each side (no
+    orphan, no widow), as ReportLab's paragraphs do with allowOrphans and allowWidows off."""
+
+    def __init__(self, n: int, name: str = "", *, leading: float = L, space_before: float = 0.0) -> None:
+        self.n, self.anso_id, self.leading, self.space_before = n, name, leading, space_before
+        self.width = self.height = 0.0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width, self.height = aw, self.n * self.leading
+        return aw, self.height
+
+    def split(self, aw: float, ah: float) -> list[Any]:
+        fit = min(int(ah / self.leading + 1e-6), self.n - 2)
+        if fit < 2:
+            return []
+        return [Lines(fit, leading=self.leading), Lines(self.n - fit, leading=self.leading)]
+
+    def __repr__(self) -> str:
+        return f"Lines({self.n}, {self.anso_id!r})"
+
+
+def shape(columns: list[Column]) -> list[list[tuple[str, float, float]]]:
+    """Each column as (block, top offset, height)."""
+    return [[(repr(b), top, h) for b, top, h in c.offsets()] for c in columns]
+
+
+# --- the column filler -------------------------------------------------------------------------------------
+
+
+def test_fill_stacks_blocks_and_moves_to_the_next_column_when_one_is_full() -> None:
+    filler = ColumnFiller(10)
+    columns, rest = filler.fill([Box(40, "a"), Box(50, "b"), Box(30, "c")], 100, [100, 100])
+    assert shape(columns) == [[("Box(40, 'a')", 0, 40), ("Box(50, 'b')", 40, 50)], [("Box(30, 'c')", 0, 30)]]
+    assert [c.used for c in columns] == [90, 30]
+    assert rest == []
+
+
+def test_space_before_counts_between_blocks_but_not_at_the_top_of_a_column() -> None:
+    filler = ColumnFiller(10)
+    columns, rest = filler.fill([Box(30, "a", space_before=10), Box(30, "b", space_before=10),
+                                 Box(30, "c", space_before=10)], 100, [80, 80])
+    assert shape(columns) == [[("Box(30, 'a')", 0, 30), ("Box(30, 'b')", 40, 30)], [("Box(30, 'c')", 0, 30)]]
+    assert columns[0].used == 70
+
+
+def test_a_paragraph_splits_between_lines_across_columns() -> None:
+    filler = ColumnFiller(10)
+    columns, rest = filler.fill([Lines(10, "p", leading=10)], 100, [60, 60])
+    assert shape(columns) == [[("Lines(6, 'p')", 0, 60)], [("Lines(4, 'p')", 0, 40)]]
+    assert rest == []
+
+
+def test_no_orphan_a_paragraph_with_room_for_one_line_starts_the_next_column() -> None:
+    filler = ColumnFiller(10)
+    columns, rest = filler.fill([Box(50, "a"), Lines(5, "p", leading=10)], 100, [60, 60])
+    assert shape(columns) == [[("Box(50, 'a')", 0, 50)], [("Lines(5, 'p')", 0, 50)]]
+
+
+def test_no_widow_a_split_leaves_two_lines_for_the_next_column() -> None:
+    filler = ColumnFiller(10)
+    columns, rest = filler.fill([Lines(7, "p", leading=10)], 100, [60, 60])
+    assert shape(columns) == [[("Lines(5, 'p')", 0, 50)], [("Lines(2, 'p')", 0, 20)]]
+
+
+def test_a_heading_goes_to_the_next_column_without_two_lines_of_its_text_under_it() -> None:
+    filler = ColumnFiller(10)
+    run = [Box(60, "a"), Box(20, "h", keep_with_next=True), Lines(6, "p", leading=10)]
+    columns, rest = filler.fill(run, 100, [90, 90])  # 10 under the heading: one line only
+    assert shape(columns) == [[("Box(60, 'a')", 0, 60)], [("Box(20, 'h')", 0, 20), ("Lines(6, 'p')", 20, 60)]]
+    columns, rest = filler.fill(run, 100, [100, 90])  # 20 under it: two lines, the heading stays
+    assert shape(columns) == [[("Box(60, 'a')", 0, 60), ("Box(20, 'h')", 60, 20), ("Lines(2, 'p')", 80, 20)],
+                              [("Lines(4, 'p')", 0, 40)]]
+
+
+def test_what_does_not_fit_is_returned_in_order() -> None:
+    filler = ColumnFiller(10)
+    columns, rest = filler.fill([Box(50, "a"), Box(50, "b"), Box(50, "c")], 100, [60])
+    assert shape(columns) == [[("Box(50, 'a')", 0, 50)]]
+    assert [repr(b) for b in rest] == ["Box(50, 'b')", "Box(50, 'c')"]
+
+
+def test_balance_makes_the_columns_as_short_and_even_as_the_grid_allows() -> None:
+    filler = ColumnFiller(10)
+    columns, rest = filler.balance([Lines(10, "p", leading=10)], 2, 100, 200)
+    assert shape(columns) == [[("Lines(5, 'p')", 0, 50)], [("Lines(5, 'p')", 0, 50)]]
+    columns, rest = filler.balance([Lines(11, "p", leading=10)], 2, 100, 200)
+    assert shape(columns) == [[("Lines(6, 'p')", 0, 60)], [("Lines(5, 'p')", 0, 50)]]
+    columns, rest = filler.balance([Lines(9, "p", leading=10), Box(30, "b")], 3, 100, 200)
+    assert [c.used for c in columns] == [50, 40, 30]  # at 40 the box would not fit beside the paragraph's end
+    assert rest == []
+
+
+def test_balance_fills_to_the_room_when_the_run_does_not_fit() -> None:
+    filler = ColumnFiller(10)
+    columns, rest = filler.balance([Lines(30, "p", leading=10)], 2, 100, 100)
+    assert [c.used for c in columns] == [100, 100]
+    assert [repr(b) for b in rest] == ["Lines(10, 'p')"]
+
+
+def test_a_jump_keeps_one_line_of_the_last_column_for_the_jump_line() -> None:
+    filler = ColumnFiller(10)
+    columns, rest = filler.fill_for_jump([Lines(30, "p", leading=10)], 2, 100, 100)
+    assert [c.used for c in columns] == [100, 90]
+    assert [repr(b) for b in rest] == ["Lines(11, 'p')"]
+
+
+# --- the cursor and the page book ---------------------------------------------------------------------------
+
+
+def small_grid(columns: int = 2, lines: int = 20) -> PageGrid:
+    """Four pages whose flow area is `lines` grid lines tall, 210 pt wide, with 10 pt gutters."""
+    area = Area(0.0, lines * L, 210.0, 0.0, columns, 10.0)
+    return PageGrid(210.0, lines * L + 40, 0.0, 10.0, 0.0, (area, area, area, area), None, 0.0)
+
+
+def test_the_cursor_starts_at_the_top_and_turns_pages() -> None:
+    cursor = Cursor(small_grid())
+    assert (cursor.page, cursor.y, cursor.room, cursor.fresh) == (1, 260, 260, True)
+    cursor.y -= 100
+    cursor.fresh = False
+    cursor.new_page()
+    assert (cursor.page, cursor.y, cursor.fresh) == (2, 260, True)
+    cursor.go_to(PAGES + 1)  # past the last page: measured on the last page's area
+    assert cursor.area == small_grid().flow[-1]
+
+
+def test_the_page_book_freezes_into_a_result_that_cannot_change() -> None:
+    book = PageBook(L)
+    story = SectionStory(FakeSection("A", "s1"), [])  # type: ignore[arg-type]
+    area = small_grid().flow[0]
+    book.place(1, area, "s1", Box(30, "s1.p1"), 0, 230, 100, 30)
+    over = Lines(4, "s1.p2")
+    over.wrap(100, 1000)
+    book.measure_over(story, 1, over)
+    result = book.freeze()
+    assert result.section_pages == {"s1": 1}
+    assert result.placed_ids == {"s1.p1"}
+    assert result.lowest == {1: 230}
+    assert result.overflows["s1"].lines == 4 and result.overflows["s1"].limit == 1
+    assert not result.fits
+    with pytest.raises(FrozenInstanceError):
+        result.errors = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        result.section_pages["s2"] = 2  # type: ignore[index]
+
+
+# --- the story loop ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FakeSection:
+    """What the story loop reads of a section."""
+
+    title: str
+    key: str
+    page: int | None = None
+    continues_on: int | None = None
+    span: None = None
+
+
+def story(key: str, items: list[tuple[Any, bool]], **section: Any) -> SectionStory:
+    return SectionStory(FakeSection(key.upper(), key, **section), [Item(b, spans) for b, spans in items])  # type: ignore[arg-type]
+
+
+def styles() -> Styles:
+    return Styles(BASE_FIT, Palette(Colour(rgb=(0.1, 0.3, 0.55)), Colour(rgb=(0.9, 0.4, 0.05))), "en")
+
+
+def where(result: Any, page: int) -> list[tuple[str, float, float, float]]:
+    return [(p.ident or type(p.flowable).__name__, p.x, p.y, p.height) for p in result.pages[page - 1].placed]
+
+
+def test_a_section_spans_then_flows_in_balanced_columns() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [story("s1", [(Box(2 * L, "s1.title", keep_with_next=True), True),
+                                                    (Lines(6, "s1.p1"), False)])])
+    # the heading across the page at the top; the paragraph balanced 3 + 3 lines under it
+    assert where(result, 1) == [("s1.title", 0, 260 - 26, 26), ("s1.p1", 0, 234 - 39, 39), ("s1.p1", 110, 234 - 39, 39)]
+    assert result.section_pages == {"s1": 1}
+    assert result.fits
+
+
+def test_a_pinned_section_starts_its_page_and_earlier_content_that_reaches_it_is_overflow() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [story("s1", [(Lines(60, "s1.p1"), False)]),
+                                       story("s2", [(Lines(4, "s2.p1"), False)], page=2)])
+    assert where(result, 1) == [("s1.p1", 0, 0, 260), ("s1.p1", 110, 0, 260)]  # 20 + 20 lines
+    assert where(result, 2) == [("s2.p1", 0, 260 - 26, 26), ("s2.p1", 110, 260 - 26, 26)]
+    over = result.overflows["s1"]
+    assert (over.limit, over.lines) == (1, 20)
+    assert not result.fits
+
+
+def test_a_section_that_continues_jumps_with_a_jump_line_and_resumes_after_a_head() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [story("s1", [(Lines(50, "s1.p1"), False)], continues_on=3),
+                                       story("s2", [(Lines(4, "s2.p1"), False)], page=2)])
+    page1 = where(result, 1)
+    # 20 lines in the first column, 19 in the second, the jump line in the last line of the second
+    assert page1 == [("s1.p1", 0, 0, 260), ("s1.p1", 110, 13, 247), ("JumpLine", 110, 0, 13)]
+    assert result.continuation_pages == {"s1": 3}
+    page3 = where(result, 3)
+    # "Continued from page 1: S1" (3 grid lines) heads the first column; the 11 lines left balance 4 + 7 under
+    # and beside it: both columns 7 lines tall
+    assert page3 == [("GridPad", 0, 260 - 3 * L, 3 * L), ("s1.p1", 0, 260 - 7 * L, 4 * L),
+                     ("s1.p1", 110, 260 - 7 * L, 7 * L)]
+    assert result.fits
