@@ -89,3 +89,28 @@ def test_a_path_with_rich_markup_prints_on_a_terminal(capsys: pytest.CaptureFixt
         step("step [/x]")
     report.say("wrote [/b]x.pdf")
     assert "wrote [/b]x.pdf" in sys.stderr.getvalue()
+
+
+def test_five_mistakes_each_at_its_own_line_in_one_run(issue_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14's "done when": five different syntax and indentation mistakes (and one more), one run."""
+    case = CASES / "five-mistakes.yaml"
+    shutil.copy(case, issue_dir / case.name)
+    output = run(["check", case.name], issue_dir, monkeypatch).output
+    lines = [int(m["line"]) for m in map(LOCATED.match, output.splitlines()) if m]
+    assert lines == [5, 8, 17, 24, 25, 26]
+
+
+def test_no_finding_in_a_valid_file_and_line_numbers_count_only_line_ends() -> None:
+    from anso_pdf.diagnostics import Diagnostics
+    from anso_pdf.source.yaml_tree import Mapping, parse_yaml
+
+    sample = (Path(__file__).resolve().parents[1] / "issues" / "anso-2019-06.yaml").read_text(encoding="utf-8")
+    diags = Diagnostics()
+    parse_yaml(sample, "sample.yaml", diags)
+    assert diags.items == []
+    text = "a: 'one\u2028two'\nb: x\x85y\nc: z\n"
+    diags = Diagnostics()
+    tree = parse_yaml(text, "t.yaml", diags)
+    assert isinstance(tree, Mapping)
+    assert [k.span.line for k, _ in tree.entries] == [1, 2, 3]
+    assert [d.span.line for d in diags.warnings if d.span] == [1, 2]

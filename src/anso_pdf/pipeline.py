@@ -49,7 +49,7 @@ def load(path: Path, *, shown: str | None = None, diags: Diagnostics | None = No
     """Read and validate an issue file; raise IssueError with every problem found."""
     shown = shown or str(path)
     diags = diags if diags is not None else Diagnostics()
-    tree = parse_yaml(read_text(path, shown), shown)
+    tree = parse_yaml(read_text(path, shown), shown, diags)
     issue = build_issue(tree, path, diags, draft=draft)
     diags.raise_if_errors()
     assert issue is not None

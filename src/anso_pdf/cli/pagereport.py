@@ -60,14 +60,14 @@ def table(built: Built) -> list[str]:
     data = rows(built)
     if not data:
         return []
-    lines = ["page  full  room          sections"]
+    lines = ["page  full  room            sections"]
     for r in data:
         full = "" if r["full"] is None else f"{r['full']:.0%}"
         room = "" if r["room_lines"] is None else ("full" if r["room_lines"] == 0 else _lines(r["room_lines"]) + " left")
         sections = ", ".join(r["sections"]) or "(no story)"
-        lines.append(f"{r['page']:>4}  {full:>4}  {room:<12}  {sections}")
+        lines.append(f"{r['page']:>4}  {full:>4}  {room:<14}  {sections}")
         for purpose, changes in _by_purpose(r["copyfitting"]).items():
-            lines.append(f"{'':26}{purpose}: {'; '.join(changes)}")
+            lines.append(f"{'':28}{purpose}: {'; '.join(changes)}")
     return [escape(line) for line in lines]
 
 
