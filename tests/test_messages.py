@@ -97,7 +97,7 @@ def test_five_mistakes_each_at_its_own_line_in_one_run(issue_dir: Path, monkeypa
     shutil.copy(case, issue_dir / case.name)
     output = run(["check", case.name], issue_dir, monkeypatch).output
     lines = [int(m["line"]) for m in map(LOCATED.match, output.splitlines()) if m]
-    assert lines == [5, 8, 17, 24, 25, 26]
+    assert lines == [5, 8, 18, 25, 26, 27]
 
 
 def test_no_finding_in_a_valid_file_and_line_numbers_count_only_line_ends() -> None:
