@@ -16,10 +16,11 @@ SAMPLE = ROOT / "issues" / "anso-2019-06.yaml"
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never touch the user's photo cache."""
+    """Tests never touch the user's photo cache, nor the key that seals it."""
     import os
 
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""issue #6: the caches besides photos (font tables, house colours, the fit each run of pages took) and what they
+"""issue #6: the caches besides photos (house colours, the fit each run of pages took) and what they
 must never change: the PDFs' bytes and the notes are the same cold, warm, with another cache folder and with
 --no-cache; a damaged, foreign or no longer fitting entry is never used; --no-cache writes nothing. Also the
 hyphenation dictionaries, indexed instead of parsed (layout/hyphenate.py): exactly pyphen's patterns.
@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import pickle
 import re
 import shutil
 import subprocess
@@ -34,16 +33,14 @@ from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.layout import fonts, hyphenate, memo
 from anso_pdf.layout.styles import FIT_LADDER, LOOSE_LADDER, Fit
 from anso_pdf.render import colours
-from anso_pdf.render.paint import _ByName
+from anso_pdf.render.paint import _InMemoryJpeg
 from anso_pdf.resources import font_path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ["email", "press"]
 LADDERS = (FIT_LADDER, LOOSE_LADDER)
 RUNS = 4  # the sample pins a section on each page: four runs of one page
-KINDS = {"images", "fonts", "colours", "layout", "linebreaks"}  # what cache.py says is kept
-_TEXT_FACES = {stem for family in (fonts.SERIF, fonts.SANS, fonts.CONDENSED) for stem in fonts._FILES[family]}
-FACES = 10  # the text families' distinct files: serif 4, sans 4, semicondensed 2 (the CJK fallback only on need)
+KINDS = {"images", "colours", "layout", "linebreaks"}  # what cache.py says is kept
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -63,25 +60,30 @@ def _count(root: Path, kind: str) -> int:
     return len(_files(root / kind))
 
 
+def _kind_and_name(path: Path) -> tuple[str, str]:
+    """An entry's kind and name from its path (…/anso-pdf/KIND/NAME, or …/anso-pdf/images/ab/NAME)."""
+    parts = path.parts[path.parts.index("anso-pdf") + 1:]
+    return parts[0], "/".join(parts[1:])
+
+
 def _valid_blob(path: Path) -> bool:
+    """Sealed with this user's key for its own kind and name (cache.py)."""
     data = path.read_bytes()
-    return len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]
+    return len(data) > cache.HEADER and cache.sealed(*_kind_and_name(path), data[cache.HEADER:]) == data
+
+
+def _apply(damage: Callable[[bytes], bytes], entry: Path, good: bytes) -> None:
+    """Write the damaged entry: bytes changed, or (for _resealed) another payload sealed properly."""
+    payload = getattr(damage, "payload", None)
+    if payload is None:
+        entry.write_bytes(damage(good))
+    else:
+        entry.write_bytes(cache.sealed(*_kind_and_name(entry), payload(good[cache.HEADER:])) or b"")
 
 
 def _identity(root: Path) -> dict[str, tuple[int, int]]:
     """Each entry's inode and modification time: an entry rewritten (atomically, by rename) gets a new inode."""
     return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in _files(root)}
-
-
-def _faces_kept(root: Path) -> list[str]:
-    """The font files whose parsed faces the cache holds (each entry unpickled, as layout/fonts.py reads it)."""
-    names = []
-    for entry in _files(root / "fonts"):
-        assert _valid_blob(entry), entry
-        face = pickle.loads(entry.read_bytes()[32:])  # noqa: S301 (the entry this test's run wrote)
-        assert type(face) is ttfonts.TTFontFace
-        names.append(Path(face.filename).name)
-    return names
 
 
 def _cli(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -182,31 +184,35 @@ def reference() -> tuple:
 def test_blobs_round_trip_only_when_enabled_and_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _home(monkeypatch, tmp_path / "xdg")
     assert cache.root() == root
-    cache.write_blob("kind", "name", b"payload")
-    assert cache.read_blob("kind", "name") == b"payload"
-    assert (root / "kind" / "name").read_bytes() == hashlib.sha256(b"payload").digest() + b"payload"
+    name, other = cache.key("name"), cache.key("other")
+    cache.write_blob("layout", name, b"payload")
+    assert cache.read_blob("layout", name) == b"payload"
+    assert (root / "layout" / name).read_bytes() == cache.sealed("layout", name, b"payload")
+    assert (root / "layout" / name).read_bytes().startswith(cache.MAGIC)
     with cache.switched(False):
         assert not cache.enabled()
-        assert cache.read_blob("kind", "name") is None
-        cache.write_blob("kind", "other", b"x")
+        assert cache.read_blob("layout", name) is None
+        cache.write_blob("layout", other, b"x")
         with cache.switched(True):
             assert cache.enabled()
         assert not cache.enabled()
     assert cache.enabled()
-    assert not (root / "kind" / "other").exists()
+    assert not (root / "layout" / other).exists()
     with pytest.raises(RuntimeError), cache.switched(False):
         raise RuntimeError
     assert cache.enabled()  # restored after an exception
-    for damaged in (b"", b"\0" * 32, hashlib.sha256(b"").digest(), hashlib.sha256(b"payload").digest() + b"payloaD"):
-        (root / "kind" / "name").write_bytes(damaged)
-        assert cache.read_blob("kind", "name") is None, damaged
-    assert cache.read_blob("kind", "missing") is None
-    assert not list((root / "kind").glob(".tmp-*"))
+    good = (root / "layout" / name).read_bytes()
+    for damaged in (b"", b"\0" * 48, cache.MAGIC, good[:-1], good + b"x", good[:-1] + b"D",
+                    hashlib.sha256(b"payload").digest() + b"payload"):  # the old format: a digest anyone can make
+        (root / "layout" / name).write_bytes(damaged)
+        assert cache.read_blob("layout", name) is None, damaged
+    assert cache.read_blob("layout", cache.key("missing")) is None
+    assert not list((root / "layout").glob(".tmp-*"))
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     _home(monkeypatch, blocked)  # the cache folder cannot be made: the blob is simply not kept
-    cache.write_blob("kind", "name", b"payload")
-    assert cache.read_blob("kind", "name") is None
+    cache.write_blob("layout", name, b"payload")
+    assert cache.read_blob("layout", name) is None
 
 
 # --------------------------------------------------------------------------------------------- same bytes
@@ -255,14 +261,12 @@ def test_cli_render_no_cache_in_process(tmp_path: Path, monkeypatch: pytest.Monk
     assert _files(tmp_path / "xdg") == []
 
 
-def test_image_names_do_not_carry_the_cache_folder(tmp_path: Path) -> None:
-    photo = tmp_path / "cache-folder" / "ab" / "abcdef.jpg"
-    photo.parent.mkdir(parents=True)
-    photo.write_bytes(b"\xff\xd8data\xff\xd9")
-    named = _ByName(str(photo))
+def test_image_names_do_not_carry_the_cache_folder() -> None:
+    named = _InMemoryJpeg("abcdef.jpg", b"\xff\xd8data\xff\xd9")
     assert str(named) == "abcdef.jpg" and f"{named}" == "abcdef.jpg"
-    with open(named, "rb") as f:  # still opened by its whole path
-        assert f.read() == photo.read_bytes()
+    assert named.read() == b"\xff\xd8data\xff\xd9"  # read from memory, as ReportLab reads an open file
+    named.close()
+    assert named.read(2) == b"\xff\xd8"  # and again for another draw
 
 
 @pytest.fixture(scope="module")
@@ -285,13 +289,10 @@ def test_cli_render_in_fresh_processes_same_bytes(cli_renders: dict[str, Any], s
     for label in ("cold", "warm", "none"):
         assert _pdfs(base / label) == sample_pdfs, label
     home = cli_renders["home"]
-    kept = _faces_kept(home)  # the faces the sample uses, each once (a face is read when first used)
-    assert 0 < len(kept) <= FACES and len(set(kept)) == len(kept)
-    assert {"NotoSerif-Regular.ttf", "NotoSans-Bold.ttf"} <= set(kept) <= {f"{stem}.ttf" for stem in _TEXT_FACES}
     assert _count(home, "layout") == RUNS
     assert _count(home, "colours") >= 1  # the house colours converted for the press PDF
     assert {p.name for p in home.iterdir()} <= KINDS
-    for kind in ("fonts", "colours", "layout", "linebreaks"):
+    for kind in ("images", "colours", "layout", "linebreaks"):
         assert all(_valid_blob(p) for p in _files(home / kind)), kind
     # the warm process read every entry back and rewrote none (a rewrite is a rename: a new inode)
     assert cli_renders["after"] == cli_renders["before"]
@@ -321,14 +322,11 @@ def cli_checks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return out
 
 
-def test_check_keeps_layout_and_fonts_and_no_cache_keeps_nothing(cli_checks: dict[str, Any]) -> None:
+def test_check_keeps_layout_and_no_cache_keeps_nothing(cli_checks: dict[str, Any]) -> None:
     home = cli_checks["home"]
     assert _count(home, "layout") == RUNS
-    kept = _faces_kept(home)
-    assert 0 < len(kept) <= FACES and len(set(kept)) == len(kept)
-    assert "NotoSerif-Regular.ttf" in kept  # the body face: measured by every layout
     assert {p.name for p in home.iterdir()} <= KINDS  # check prepares the photos, as render does (issue 14)
-    for kind in ("layout", "fonts"):
+    for kind in ("layout", "linebreaks"):
         assert all(_valid_blob(p) for p in _files(home / kind)), kind
     assert not list(home.rglob(".tmp-*"))
     assert cli_checks["after"] == cli_checks["before"]
@@ -355,20 +353,22 @@ def _flip(index: int) -> Callable[[bytes], bytes]:
 
 
 def _resealed(payload: Callable[[bytes], bytes]) -> Callable[[bytes], bytes]:
-    """A damage that keeps the SHA-256 right: the entry's bytes are whole, their meaning is not."""
+    """A damage that keeps the seal right (as only the user's own key can): the entry's bytes are whole, their
+    meaning is not. Applied by _apply."""
     def damage(data: bytes) -> bytes:
-        new = payload(data[32:])
-        return hashlib.sha256(new).digest() + new
+        raise AssertionError("applied by _apply")
 
+    damage.payload = payload  # type: ignore[attr-defined]
     return damage
 
 
 _BLOB_DAMAGE = {
-    "digest byte": _flip(3),
-    "payload byte": lambda data: _flip(32 + (len(data) - 32) // 2)(data),
+    "magic byte": _flip(3),
+    "seal byte": _flip(len(cache.MAGIC) + 3),
+    "payload byte": lambda data: _flip(cache.HEADER + (len(data) - cache.HEADER) // 2)(data),
     "last byte": _flip(-1),
     "truncated": lambda data: data[: len(data) // 2],
-    "digest only": lambda data: data[:32],
+    "header only": lambda data: data[: cache.HEADER],
     "empty": lambda data: b"",
 }
 
@@ -439,64 +439,6 @@ _OBJECTS = {"face", "state", "encoding"}
 _TEXT = "Typeset \u00e9t\u00e9 \u4e2d\u6587 \u00a0fi 2019"
 
 
-@pytest.mark.parametrize("stem", ["DroidSansFallbackFull", "NotoSerif-Regular"])
-def test_font_read_back_equals_a_parsed_one(stem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _home(monkeypatch, tmp_path / "xdg")
-    path = font_path(stem + ".ttf")
-    name = f"CacheTest{stem.replace('-', '')}"
-    parsed = ttfonts.TTFont(name, str(path))
-    if stem.startswith("Droid"):
-        assert parsed.face.unitsPerEm != 1000  # the shipped face that exercises the scale (256 units per em)
-    else:
-        assert parsed.face.unitsPerEm == 1000
-    first = fonts._font(name, path)
-    (entry,) = _files(root / "fonts")
-    assert _valid_blob(entry)
-    with monkeypatch.context() as mp:
-        mp.setattr(ttfonts.TTFont, "__init__", _refuse)  # read back, not parsed again
-        back = fonts._font(name, path)
-    assert type(back) is type(parsed) and back.face is not first.face
-    assert set(vars(back)) == set(vars(parsed))
-    for key in set(vars(parsed)) - _OBJECTS:
-        assert type(getattr(back, key)) is type(getattr(parsed, key)), key
-        assert getattr(back, key) == getattr(parsed, key), key
-    assert back.shapable == parsed.shapable
-    assert type(back.encoding) is type(parsed.encoding) and vars(back.encoding) == vars(parsed.encoding)
-    assert type(back.state) is type(parsed.state) and len(back.state) == len(parsed.state) == 0
-    assert back.state is not parsed.state and back.encoding is not parsed.encoding
-    face, want = back.face, parsed.face
-    assert type(face) is type(want)
-    assert set(vars(face)) == set(vars(want))
-    for key in set(vars(want)) - {"_pdfScale"}:
-        assert type(getattr(face, key)) is type(getattr(want, key)), key
-        assert getattr(face, key) == getattr(want, key), key
-    samples = [0, 1, -1, 7, 0.5, 255, 256, 1000, 1024, 2048, -317, 123456, 1e-3,
-               *list(want.charWidths.values())[:200], *want.bbox, want.ascent, want.descent]
-    for x in samples:
-        assert face._pdfScale(x) == want._pdfScale(x), x
-        assert back.pdfScale(x) == parsed.pdfScale(x), x
-    for size in (7, 9.4, 13):
-        assert back.stringWidth(_TEXT, size) == parsed.stringWidth(_TEXT, size)
-
-
-def test_damaged_font_entry_is_ignored_and_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _home(monkeypatch, tmp_path / "xdg")
-    path = font_path("NotoSans-SemiCondensed.ttf")
-    fonts._font("CacheTestCondensed", path)
-    (entry,) = _files(root / "fonts")
-    good = entry.read_bytes()
-    parsed = ttfonts.TTFont("CacheTestCondensed", str(path))
-    damages = [*_BLOB_DAMAGE.values(), _resealed(lambda p: b"not a pickle"), _resealed(lambda p: p[: len(p) // 2])]
-    for damage in damages:
-        entry.write_bytes(damage(good))
-        again = fonts._font("CacheTestCondensed", path)
-        assert vars(again.face).keys() == vars(parsed.face).keys()
-        assert again.face.charWidths == parsed.face.charWidths
-        assert again.stringWidth(_TEXT, 9.4) == parsed.stringWidth(_TEXT, 9.4)
-        assert _files(root / "fonts") == [entry]
-        assert entry.read_bytes() == good, damage  # rewritten whole
-
-
 def test_every_face_of_a_family_maps_the_same_characters() -> None:
     """layout/fonts.py takes one face's characters for its whole family (_COVERAGE): true of the shipped files."""
     for family, stems in fonts._FILES.items():
@@ -529,11 +471,7 @@ def test_a_lazy_font_is_read_once_on_first_use_and_then_is_the_parsed_font(
     with pytest.raises(AttributeError):
         lazy.no_such_attribute  # noqa: B018 (after reading, a missing attribute is missing)
     assert reads == ["NotoSerif-Italic.ttf"]
-    assert len(_files(root / "fonts")) == 1  # kept, as an eager read would
-    again = fonts._LazyFont("CacheTestLazy", path)
-    with monkeypatch.context() as mp:
-        mp.setattr(ttfonts.TTFont, "__init__", _refuse)  # the second time from the cache
-        assert again.stringWidth(_TEXT, 9.4) == parsed.stringWidth(_TEXT, 9.4)
+    assert _files(root) == []  # font tables are not cached (issue #17: a pickled face could run code)
 
 
 def test_registered_families_are_lazy_fonts_that_read_as_parsed() -> None:
@@ -594,7 +532,7 @@ def test_damaged_colour_entry_is_ignored_and_rewritten(tmp_path: Path, monkeypat
     transform = colours._transform
     monkeypatch.setattr(colours, "_transform", lambda to: (built.append(to), transform(to))[1])
     for name, damage in _COLOUR_DAMAGE.items():
-        entry.write_bytes(damage(good))
+        _apply(damage, entry, good)
         built.clear()
         assert colours._converted(to_cmyk, values) == fresh, name
         assert built == [to_cmyk], name  # worked out again
@@ -709,7 +647,7 @@ def test_damaged_or_foreign_layout_entry_is_ignored(damage: str, tmp_path: Path,
     cold = spy.attempts
     assert cold > RUNS
     for entry in _entries(root):
-        entry.write_bytes(_LAYOUT_DAMAGE[damage](entry.read_bytes()))
+        _apply(_LAYOUT_DAMAGE[damage], entry, entry.read_bytes())
     spy.reset()
     assert _lay_out() == reference
     assert spy.recalled == [None] * RUNS
@@ -831,17 +769,15 @@ def test_damaged_or_foreign_line_breaks_are_not_used(tmp_path: Path, monkeypatch
     assert _lay_out() == reference
     assert breaks.calls >= 10  # nothing was taken from the damaged entry (a sound one leaves none to do)
     # an entry sealed properly but holding another paragraph's words under every key
-    import marshal
-
-    kept = marshal.loads(good[32:])
+    kept = json.loads(good[cache.HEADER:])
     foreign = {key: ([(extra, [("str", "foreign")] * len(words)) for extra, words in lines], hyphens)
                for key, (lines, hyphens) in kept.items()}
-    cache.write_blob("linebreaks", name, marshal.dumps(foreign))
+    cache.write_blob("linebreaks", name, json.dumps(foreign).encode())
     breaks.new_process()
     assert _lay_out() == reference
     assert breaks.calls >= 10
     assert breakmemo._state["name"] == name
     breaks.new_process()  # and the entry as it was is used again: the difference is the entry, nothing else
-    cache.write_blob("linebreaks", name, good[32:])
+    cache.write_blob("linebreaks", name, good[cache.HEADER:])
     assert _lay_out() == reference
     assert breaks.calls == 0

@@ -20,6 +20,7 @@ from PIL import Image as PILImage
 from tests.issue_factory import issue_yaml
 from typer.testing import CliRunner
 
+from anso_pdf import cache as store
 from anso_pdf.diagnostics import Span
 from anso_pdf.layout.document import PhotoUse
 from anso_pdf.layout.flowables import crop_to
@@ -57,8 +58,8 @@ def _use(path: Path, width: float = 200.0, height: float = 120.0) -> PhotoUse:
     return PhotoUse(image, width, height, crop_to(image, width, height))
 
 
-def _jpeg_ok(path: Path) -> None:
-    with PILImage.open(path) as im:
+def _jpeg_ok(data: bytes) -> None:
+    with PILImage.open(io.BytesIO(data)) as im:
         assert im.format == "JPEG"
         im.load()
 
@@ -71,13 +72,15 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _prepare(uses: list[PhotoUse], tmp_path: Path, *, use_cache: bool = True) -> dict[str, dict[PhotoUse, images.Prepared]]:
-    scratch = tmp_path / "scratch"
-    scratch.mkdir(exist_ok=True)
-    return images.prepare_profiles(uses, [EMAIL, PRESS], use_cache=use_cache, scratch=scratch)
+    return images.prepare_profiles(uses, [EMAIL, PRESS], use_cache=use_cache)
 
 
 def _entries(cache: Path) -> list[Path]:
-    return sorted(cache.rglob("*.jpg")) if cache.exists() else []
+    """The prepared-photo entries (images/ab/KEY), not temporary files."""
+    return sorted(p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(".")) if cache.exists() else []
+
+
+
 
 
 # --------------------------------------------------------------------------------------------- the key
@@ -118,58 +121,72 @@ def test_changed_photo_is_prepared_again_even_with_the_same_size_and_time(tmp_pa
     for name in ("email", "press"):
         (p1,), (p2,) = first[name].values(), second[name].values()
         assert not p2.from_cache
-        assert p1.path != p2.path and p1.path.read_bytes() != p2.path.read_bytes()
+        assert p1.name != p2.name and p1.data != p2.data
 
 
 # --------------------------------------------------------------------------------------------- damaged entries
 
 
-def _truncate(jpg: Path, record: Path) -> None:
-    jpg.write_bytes(jpg.read_bytes()[: jpg.stat().st_size // 2])
+def _truncate(entry: Path) -> None:
+    entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
 
 
-def _flip_a_byte(jpg: Path, record: Path) -> None:
-    data = bytearray(jpg.read_bytes())
+def _flip_a_byte(entry: Path) -> None:
+    data = bytearray(entry.read_bytes())
     data[len(data) // 2] ^= 0xFF
-    jpg.write_bytes(bytes(data))
+    entry.write_bytes(bytes(data))
 
 
-def _empty(jpg: Path, record: Path) -> None:
-    jpg.write_bytes(b"")
+def _empty(entry: Path) -> None:
+    entry.write_bytes(b"")
 
 
-def _zero_tail(jpg: Path, record: Path) -> None:  # a crash after rename on some file systems: right size, zeros
-    data = jpg.read_bytes()
-    jpg.write_bytes(data[: len(data) // 2] + b"\0" * (len(data) - len(data) // 2 - 2) + b"\xff\xd9")
+def _zero_tail(entry: Path) -> None:  # a crash after rename on some file systems: right size, zeros
+    data = entry.read_bytes()
+    entry.write_bytes(data[: len(data) // 2] + b"\0" * (len(data) - len(data) // 2 - 2) + b"\xff\xd9")
 
 
-def _garbage_record(jpg: Path, record: Path) -> None:
-    record.write_text("{not json")
+def _old_format(entry: Path) -> None:  # issue #17: a SHA-256 beside the bytes, which anyone can make
+    jpeg = entry.read_bytes()[store.HEADER + images._HEAD.size:]
+    entry.write_bytes(hashlib.sha256(jpeg).digest() + jpeg)
 
 
-def _no_record(jpg: Path, record: Path) -> None:
-    record.unlink()
+def _another_entry(entry: Path) -> None:  # sound entries of other keys swapped: each is another photo's
+    entries = _entries(entry.parents[1])
+    if entry == entries[0]:
+        datas = [p.read_bytes() for p in entries]
+        for p, data in zip(entries, datas[1:] + datas[:1], strict=True):
+            p.write_bytes(data)
 
 
-def _record_of_other_bytes(jpg: Path, record: Path) -> None:
-    info = json.loads(record.read_text())
-    jpg.write_bytes(b"\xff\xd8" + b"\x00" * (info["bytes"] - 4) + b"\xff\xd9")
+def _other_size_sealed(entry: Path) -> None:  # sealed properly, but its header says another size than its JPEG
+    kind, name = "images", f"{entry.parent.name}/{entry.name}"
+    payload = entry.read_bytes()[store.HEADER:]
+    tag, w, h, ppi = images._HEAD.unpack_from(payload)
+    forged = images._HEAD.pack(tag, w + 1, h, ppi) + payload[images._HEAD.size:]
+    entry.write_bytes(store.sealed(kind, name, forged) or b"")
 
 
-@pytest.mark.parametrize("damage", [_truncate, _flip_a_byte, _empty, _zero_tail, _garbage_record, _no_record,
-                                    _record_of_other_bytes])
+def _not_a_jpeg_sealed(entry: Path) -> None:
+    kind, name = "images", f"{entry.parent.name}/{entry.name}"
+    head = entry.read_bytes()[store.HEADER:store.HEADER + images._HEAD.size]
+    entry.write_bytes(store.sealed(kind, name, head + b"\xff\xd8 not a JPEG \xff\xd9") or b"")
+
+
+@pytest.mark.parametrize("damage", [_truncate, _flip_a_byte, _empty, _zero_tail, _old_format, _another_entry,
+                                    _other_size_sealed, _not_a_jpeg_sealed])
 def test_damaged_entry_is_never_served_but_rebuilt(tmp_path: Path, cache: Path, damage) -> None:  # type: ignore[no-untyped-def]
     use = _use(_photo(tmp_path / "a.jpg"))
     first = _prepare([use], tmp_path)
-    good = {name: got[use].path.read_bytes() for name, got in first.items()}
+    good = {name: got[use].data for name, got in first.items()}
     assert len(_entries(cache)) == 2
-    for jpg in _entries(cache):
-        damage(jpg, jpg.with_suffix(".json"))
+    for entry in _entries(cache):
+        damage(entry)
     second = _prepare([use], tmp_path)
     for name, got in second.items():
         assert not got[use].from_cache, name
-        assert got[use].path.read_bytes() == good[name]
-        _jpeg_ok(got[use].path)
+        assert got[use].data == good[name]
+        _jpeg_ok(got[use].data)
     third = _prepare([use], tmp_path)
     assert all(got[use].from_cache for got in third.values())
 
@@ -181,7 +198,7 @@ def test_warm_cache_is_served_and_equal(tmp_path: Path, cache: Path) -> None:
     for name in ("email", "press"):
         for use in uses:
             assert not cold[name][use].from_cache and warm[name][use].from_cache
-            assert cold[name][use].path.read_bytes() == warm[name][use].path.read_bytes()
+            assert cold[name][use].data == warm[name][use].data
             assert warm[name][use].pixels == cold[name][use].pixels and warm[name][use].ppi == cold[name][use].ppi
 
 
@@ -198,9 +215,7 @@ def test_concurrent_threads_share_one_cache(tmp_path: Path, cache: Path) -> None
     def work(n: int) -> None:
         try:
             start.wait()
-            scratch = tmp_path / f"scratch{n}"
-            scratch.mkdir()
-            results.append(images.prepare_profiles(uses, [EMAIL, PRESS], use_cache=True, scratch=scratch))
+            results.append(images.prepare_profiles(uses, [EMAIL, PRESS], use_cache=True))
         except BaseException as exc:  # noqa: BLE001 (reported below)
             errors.append(exc)
 
@@ -212,9 +227,9 @@ def test_concurrent_threads_share_one_cache(tmp_path: Path, cache: Path) -> None
     assert not errors, errors
     for name in ("email", "press"):
         for use in uses:
-            datas = {r[name][use].path.read_bytes() for r in results}
+            datas = {r[name][use].data for r in results}
             assert len(datas) == 1
-            _jpeg_ok(results[0][name][use].path)
+            _jpeg_ok(results[0][name][use].data)
     assert len(_entries(cache)) == len(uses) * 2
     assert not list(cache.rglob(".tmp-*"))
 
@@ -226,18 +241,19 @@ _WORKER = textwrap.dedent("""
     from tests.test_image_cache import _use
     from anso_pdf.render import images
     from anso_pdf.render.profiles import EMAIL, PRESS
-    photo, go, scratch = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    photo, go = Path(sys.argv[1]), Path(sys.argv[2])
     uses = [_use(photo, w, 0.6 * w) for w in (120, 160, 200, 240)]
     while not go.exists():
         time.sleep(0.005)
-    got = images.prepare_profiles(uses, [EMAIL, PRESS], use_cache=True, scratch=scratch)
+    got = images.prepare_profiles(uses, [EMAIL, PRESS], use_cache=True)
     out = {{}}
     for name, prepared in got.items():
         for use, p in prepared.items():
+            import io
             from PIL import Image
-            with Image.open(p.path) as im:
+            with Image.open(io.BytesIO(p.data)) as im:
                 im.load()
-            out[f"{{name}}-{{use.width}}"] = hashlib.sha256(p.path.read_bytes()).hexdigest()
+            out[f"{{name}}-{{use.width}}"] = hashlib.sha256(p.data).hexdigest()
     print(json.dumps(out))
 """)
 
@@ -247,10 +263,8 @@ def test_concurrent_processes_share_one_cache(tmp_path: Path, cache: Path) -> No
     go = tmp_path / "go"
     script = _WORKER.format(root=str(ROOT))
     procs = []
-    for n in range(2):
-        scratch = tmp_path / f"scratch{n}"
-        scratch.mkdir()
-        procs.append(subprocess.Popen([sys.executable, "-c", script, str(photo), str(go), str(scratch)],
+    for _ in range(2):
+        procs.append(subprocess.Popen([sys.executable, "-c", script, str(photo), str(go)],
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()))
     go.write_text("")
     outputs = []
@@ -260,9 +274,9 @@ def test_concurrent_processes_share_one_cache(tmp_path: Path, cache: Path) -> No
         outputs.append(json.loads(out))
     assert outputs[0] == outputs[1]
     assert len(_entries(cache)) == 8
-    for jpg in _entries(cache):
-        record = json.loads(jpg.with_suffix(".json").read_text())
-        assert hashlib.sha256(jpg.read_bytes()).hexdigest() == record["sha256"]
+    for entry in _entries(cache):
+        data = entry.read_bytes()
+        assert store.sealed("images", f"{entry.parent.name}/{entry.name}", data[store.HEADER:]) == data
     assert not list(cache.rglob(".tmp-*"))
 
 
@@ -275,7 +289,7 @@ def test_prepared_photos_carry_no_metadata(tmp_path: Path, cache: Path) -> None:
     got = _prepare([upright, turned], tmp_path)
     for name in ("email", "press"):
         for use in (upright, turned):
-            data = got[name][use].path.read_bytes()
+            data = got[name][use].data
             for secret in SECRETS:
                 assert secret not in data, (name, secret)
             with PILImage.open(io.BytesIO(data)) as im:

@@ -5,7 +5,6 @@ No printing, no writing: the CLI decides what to do with the bytes and the diagn
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,8 +91,7 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
     started = time.perf_counter()
     issue = load(path, shown=shown, diags=diags, draft=draft)
     say(f"read {shown}: {len(issue.sections)} sections, {len(issue.all_images())} photos")
-    with (tempfile.TemporaryDirectory(prefix="anso-pdf-") as scratch,
-          Preparation([PROFILES[name] for name in profiles], use_cache=use_cache, scratch=Path(scratch)) as photos):
+    with Preparation([PROFILES[name] for name in profiles], use_cache=use_cache) as photos:
         # every profile at once: each photo is read, hashed and decoded once for all of them, and the photos of
         # each run of pages are prepared while the next run is laid out (issue #6)
         laid_out = lay_out_issue(issue, diags, settled=photos.add)
@@ -129,8 +127,8 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
             profile, pdf = PROFILES[name], built.pdfs[name]
             resolution_warnings(prepared[name], profile, diags)
             if profile.size_warning and len(pdf) > profile.size_warning:
-                largest = sorted(prepared[name].items(), key=lambda kv: -kv[1].path.stat().st_size)[:3]
-                names = ", ".join(f"{u.image.written} ({p.path.stat().st_size // 1024} kB)" for u, p in largest)
+                largest = sorted(prepared[name].items(), key=lambda kv: -len(kv[1].data))[:3]
+                names = ", ".join(f"{u.image.written} ({len(p.data) // 1024} kB)" for u, p in largest)
                 diags.warning(None, f"the {name} PDF is {len(pdf) // 1024} kB, over {profile.size_warning // 1024} kB",
                               f"the largest photos: {names}")
     diags.raise_if_errors()

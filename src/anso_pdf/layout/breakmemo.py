@@ -4,19 +4,22 @@
 Breaking the body paragraphs, with the hyphenation points of every word, is half of what a layout costs when the
 fits are already known (about 45 ms of 80 for the sample). The lines depend only on the words, the font and size,
 the line widths, the hyphenation language and the breaker's settings, so they are kept in the cache, one entry
-for this code and these fonts, holding the paragraphs of the last few renders. An edited paragraph is simply
-not found and is broken again.
+for this code and these fonts, holding the paragraphs of the last few renders up to a byte limit (issue #17: an
+unbounded entry grew to 22-66 MB that every later run loaded). An edited paragraph is simply not found and is
+broken again. The entry is JSON (plain data), and every line read back is checked before use.
 """
 
 from __future__ import annotations
 
-import marshal
+import json
+from itertools import chain
 from typing import Any
 
 from anso_pdf import cache as store
 
 _KIND = "linebreaks"
 _LIMIT = 6000  # paragraphs kept: a few issues' worth
+LIMIT_BYTES = store.LIMITS[_KIND]  # and at most this much JSON: what is read back stays small
 
 Lines = tuple[list[tuple[float, list[str]]], int]  # (extra width, words) per line; hyphenated lines
 
@@ -32,12 +35,24 @@ def recall(key: tuple[Any, ...], rebuild: dict[str, type]) -> Lines | None:
     if got is None:
         return None
     try:
-        lines = [(float(extra), [rebuild[kind](text) for kind, text in words]) for extra, words in got[0]]
-        result = (lines, int(got[1]))
+        lines = [(_number(extra), [rebuild[kind](_text(text)) for kind, text in words]) for extra, words in got[0]]
+        result = (lines, int(_number(got[1])))
     except (KeyError, TypeError, ValueError):
         return None
     _state["used"][repr(key)] = got
     return result
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise TypeError(value)
+    return float(value)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
 
 
 def keep(key: tuple[Any, ...], result: Lines) -> None:
@@ -51,17 +66,26 @@ def keep(key: tuple[Any, ...], result: Lines) -> None:
 
 
 def save() -> None:
-    """Write the paragraphs this run used first, then the ones kept before, up to _LIMIT; nothing when this run
-    found everything it needed."""
+    """Write the paragraphs this run used first, then the ones kept before, up to _LIMIT paragraphs and
+    LIMIT_BYTES bytes; nothing when this run found everything it needed."""
     if not _state.get("changed") or _stored() is None:
         return
     used, stored = _state["used"], _state["stored"]
-    merged = dict(used)
-    for key, value in stored.items():
+    merged: dict[str, Any] = {}
+    items: list[bytes] = []
+    size = 2  # the braces
+    for key, value in chain(used.items(), stored.items()):
+        if key in merged:
+            continue
         if len(merged) >= _LIMIT:
             break
-        merged.setdefault(key, value)
-    store.write_blob(_KIND, _state["name"], marshal.dumps(merged))
+        item = (json.dumps(key) + ":" + json.dumps(value, separators=(",", ":"))).encode()
+        if size + len(item) + 1 > LIMIT_BYTES:
+            continue  # too large for what is left: a later, smaller paragraph may still fit
+        merged[key] = value
+        items.append(item)
+        size += len(item) + 1
+    store.write_blob(_KIND, _state["name"], b"{" + b",".join(items) + b"}")
     _state["stored"], _state["changed"] = merged, False
 
 
@@ -80,9 +104,9 @@ def _stored() -> dict[str, Any] | None:
         stored: dict[str, Any] = {}
         if blob is not None:
             try:
-                loaded = marshal.loads(blob)
+                loaded = json.loads(blob)
                 stored = loaded if isinstance(loaded, dict) else {}
-            except (ValueError, EOFError, TypeError):
+            except (ValueError, RecursionError):
                 stored = {}
         _state["stored"] = stored
     return _state["stored"]

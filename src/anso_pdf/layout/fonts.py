@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from functools import cache
 from pathlib import Path
 
-import reportlab
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from anso_pdf import cache as _cache_module
 from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.resources import font_path
 
@@ -63,8 +60,8 @@ def _register(family: str) -> frozenset[int]:
 
 
 class _LazyFont(TTFont):
-    """A TrueType font that ReportLab knows by name and that is read (from the cache, else from its file) the first
-    time anything about it is asked; from then on it is the TTFont `_font` makes, attribute for attribute."""
+    """A TrueType font that ReportLab knows by name and that is read from its file the first time anything about it
+    is asked; from then on it is the TTFont `_font` makes, attribute for attribute."""
 
     def __init__(self, name: str, path: Path) -> None:  # no TTFont.__init__: that reads the file
         self.__dict__.update(fontName=name, _path=path)
@@ -85,47 +82,10 @@ def shipped() -> list[tuple[str, int, int]]:
     return sorted((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in folder.glob("*.ttf"))
 
 
-def _font(name: str, path: Path):  # type: ignore[no-untyped-def]
-    """A ReportLab TTFont, its parsed tables read back from the cache when they are there (about 8 ms a face to
-    parse, 4 ms to read back); the same object either way, so the PDF bytes are the same."""
-    import pickle
-    from fnmatch import fnmatch
-    from weakref import WeakKeyDictionary
-
-    from reportlab import rl_config
-    from reportlab.pdfbase import ttfonts
-    from reportlab.pdfbase.ttfonts import TTEncoding
-
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    name_in_cache = _cache_module.key("ttface-1", reportlab.Version, path.name, digest)
-    blob = _cache_module.read_blob("fonts", name_in_cache)
-    face = None
-    if blob is not None:
-        try:
-            face = pickle.loads(blob)  # noqa: S301 (our own entry, checked by its SHA-256)
-        except Exception:  # noqa: BLE001 (any damage: parse the font again)
-            face = None
-    if face is None or type(face).__name__ != "TTFontFace":
-        font = TTFont(name, str(path))
-        state = dict(font.face.__dict__)
-        del state["_pdfScale"]  # a lambda: rebuilt from unitsPerEm on the way back
-        parsed = font.face.__class__.__new__(font.face.__class__)
-        parsed.__dict__.update(state)
-        _cache_module.write_blob("fonts", name_in_cache, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-        return font
-    face.filename = str(path)  # where this copy of the font is, not where the one that filled the cache was
-    units = face.unitsPerEm
-    face._pdfScale = (lambda x: x) if units == 1000 else (lambda x, m=1000 / units: x * m)
-    # what TTFont.__init__ sets besides the face (reportlab is pinned to 5.1.0; tests compare the bytes of PDFs
-    # made with fonts parsed and fonts read back)
-    font = TTFont.__new__(TTFont)
-    font.fontName = name
-    font.face = face
-    font.encoding = TTEncoding()
-    font.state = WeakKeyDictionary()
-    font._asciiReadable = rl_config.ttfAsciiReadable
-    font.shapable = not any(fnmatch(name, pattern) for pattern in ttfonts.unShapedFontGlob)
-    return font
+def _font(name: str, path: Path) -> TTFont:
+    """A ReportLab TTFont parsed from its file (about 6 ms a face). Parsed tables are not cached: a data-only copy
+    (JSON) reads back slower than the file parses, and a pickled one could run code (issue #17)."""
+    return TTFont(name, str(path))
 
 
 @cache

@@ -4,8 +4,10 @@ of metadata, cached (issue #6).
 
 The cache key covers the photo's bytes (the very bytes that are decoded), its placed size and crop, every profile
 parameter that changes pixels, the output ICC profile, this pipeline's version and Pillow's. An entry is served
-only when its bytes match the hash recorded beside it; anything else is prepared again and rewritten. Writes are
-atomic (temporary file and rename), so concurrent runs sharing one cache directory never see a partial entry.
+only when it carries this user's seal for this key (cache.py), its fixed header is in range and its JPEG header
+says the size and colour space recorded; anything else is prepared again and rewritten. The prepared JPEG's bytes
+are held in memory from then on (Prepared.data): drawing never reads the cache, so cleaning it during a render
+changes nothing (issue #17).
 """
 
 from __future__ import annotations
@@ -15,16 +17,16 @@ import io
 import json
 import math
 import os
+import struct
 import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from anso_pdf import __version__
-from anso_pdf.cache import root as cache_root
-from anso_pdf.cache import write_atomically
+from anso_pdf import cache as store
 from anso_pdf.diagnostics import Span
 from anso_pdf.layout.document import PhotoUse
 from anso_pdf.render.profiles import OUTPUT_INTENT, PROFILES, Profile
@@ -43,10 +45,11 @@ MAX_WORKERS = 4  # photos prepared at once; each holds one photo's file and its 
 
 @dataclass(frozen=True)
 class Prepared:
-    path: Path  # a JPEG ReportLab embeds as it is
-    pixels: tuple[int, int]
-    ppi: float  # effective resolution at the placed size
-    from_cache: bool
+    name: str  # the cache key + ".jpg": names the image in the PDF, the same wherever the cache is
+    data: bytes = field(repr=False)  # a JPEG ReportLab embeds as it is
+    pixels: tuple[int, int] = (0, 0)
+    ppi: float = 0.0  # effective resolution at the placed size
+    from_cache: bool = False
 
 
 class ImageProblem(Exception):
@@ -55,10 +58,6 @@ class ImageProblem(Exception):
     def __init__(self, message: str, span: Span | None = None) -> None:
         super().__init__(message)
         self.span = span
-
-
-def cache_dir() -> Path:
-    return cache_root() / "images"
 
 
 @cache
@@ -89,41 +88,47 @@ def _key(content: str, use: PhotoUse, profile: Profile) -> str:
 # --------------------------------------------------------------------------------------------- the cache
 
 
-def _lookup(folder: Path, key: str) -> Prepared | None:
-    """A cached JPEG whose bytes are exactly those recorded beside it, or None."""
-    target, meta = folder / f"{key}.jpg", folder / f"{key}.json"
+_HEAD = struct.Struct(">4sIId")  # b"JPEG", width, height, ppi: then the JPEG's bytes
+_KIND = "images"
+
+
+def _entry_name(key: str) -> str:
+    return f"{key[:2]}/{key}"
+
+
+def _lookup(key: str, profile: Profile) -> Prepared | None:
+    """The prepared JPEG kept for this key, if its entry is sealed by this user and its header and JPEG agree."""
+    blob = store.read_blob(_KIND, _entry_name(key))
+    if blob is None or len(blob) < _HEAD.size + 4:
+        return None
+    tag, w, h, ppi = _HEAD.unpack_from(blob)
+    data = blob[_HEAD.size:]
+    if tag != b"JPEG" or not (0 < w <= 65535 and 0 < h <= 65535 and 0 < ppi < 100_000):
+        return None
+    if data[:2] != b"\xff\xd8" or data[-2:] != b"\xff\xd9":
+        return None
     try:
-        info = json.loads(meta.read_text())
-        data = target.read_bytes()
-        if (
-            len(data) == info["bytes"]
-            and hashlib.sha256(data).hexdigest() == info["sha256"]
-            and data[:2] == b"\xff\xd8"
-            and data[-2:] == b"\xff\xd9"
-        ):
-            return Prepared(target, (int(info["pixels"][0]), int(info["pixels"][1])), float(info["ppi"]), True)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        pass
-    return None
+        from PIL.JpegImagePlugin import JpegImageFile
+
+        with JpegImageFile(io.BytesIO(data)) as im:  # the header only
+            if im.size != (w, h) or im.mode != ("CMYK" if profile.cmyk else "RGB"):
+                return None
+    except Exception:  # noqa: BLE001 (any damage: prepare it again)
+        return None
+    return Prepared(f"{key}.jpg", data, (w, h), ppi, True)
 
 
-def _store(folder: Path, key: str, data: bytes, pixels: tuple[int, int], ppi: float) -> Path:
-    """Write the JPEG, then its record; return the JPEG's path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{key}.jpg"
-    write_atomically(target, data)
-    record = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "pixels": list(pixels), "ppi": ppi}
-    write_atomically(folder / f"{key}.json", json.dumps(record).encode())
-    return target
+def _store(key: str, data: bytes, pixels: tuple[int, int], ppi: float) -> None:
+    store.write_blob(_KIND, _entry_name(key), _HEAD.pack(b"JPEG", *pixels, ppi) + data)
 
 
 # --------------------------------------------------------------------------------------------- preparing
 
 
-def prepare_profiles(uses: list[PhotoUse], profiles: list[Profile], *, use_cache: bool,
-                     scratch: Path) -> dict[str, dict[PhotoUse, Prepared]]:
+def prepare_profiles(uses: list[PhotoUse], profiles: list[Profile], *,
+                     use_cache: bool) -> dict[str, dict[PhotoUse, Prepared]]:
     """Prepare every distinct photo use for every profile: profile name -> use -> prepared JPEG."""
-    with Preparation(profiles, use_cache=use_cache, scratch=scratch) as preparation:
+    with Preparation(profiles, use_cache=use_cache) as preparation:
         return preparation.results(uses)
 
 
@@ -135,10 +140,9 @@ class Preparation:
     One task per photo file, largest file first: it reads the file once, hashes those bytes, serves what the cache
     has, and decodes once for everything it lacks. Leaving the `with` block cancels what has not started."""
 
-    def __init__(self, profiles: list[Profile], *, use_cache: bool, scratch: Path) -> None:
+    def __init__(self, profiles: list[Profile], *, use_cache: bool) -> None:
         self.profiles = profiles
         self.use_cache = use_cache
-        self.scratch = scratch
         workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS))
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="anso-photo")
         self._task_of: dict[PhotoUse, Future[dict[tuple[PhotoUse, str], Prepared]]] = {}
@@ -156,7 +160,7 @@ class Preparation:
         for use in new:
             by_file.setdefault(use.image.path, []).append(use)
         for group in sorted(by_file.values(), key=lambda group: -_file_size(group[0].image.path)):
-            task = self._pool.submit(_prepare_file, group, self.profiles, use_cache=self.use_cache, scratch=self.scratch)
+            task = self._pool.submit(_prepare_file, group, self.profiles, use_cache=self.use_cache)
             self._task_of.update(dict.fromkeys(group, task))
 
     def ready(self, profile: str) -> Mapping[PhotoUse, Prepared]:
@@ -197,8 +201,8 @@ def _file_size(path: Path) -> int:
         return 0
 
 
-def _prepare_file(group: list[PhotoUse], profiles: list[Profile], *, use_cache: bool,
-                  scratch: Path) -> dict[tuple[PhotoUse, str], Prepared]:
+def _prepare_file(group: list[PhotoUse], profiles: list[Profile], *,
+                  use_cache: bool) -> dict[tuple[PhotoUse, str], Prepared]:
     """Every use of one photo file in every profile."""
     first = group[0].image
     try:
@@ -211,7 +215,7 @@ def _prepare_file(group: list[PhotoUse], profiles: list[Profile], *, use_cache: 
     for use in group:
         for profile in profiles:
             key = _key(content, use, profile)
-            hit = _lookup(cache_dir() / key[:2], key) if use_cache else None
+            hit = _lookup(key, profile) if use_cache else None
             if hit is not None:
                 done[use, profile.name] = hit
             else:
@@ -220,22 +224,11 @@ def _prepare_file(group: list[PhotoUse], profiles: list[Profile], *, use_cache: 
         source = _decode(raw, jobs[0][0], size)
         for use, profile, key in jobs:
             data, pixels, ppi = _render(source, use, profile)
-            path = _keep(data, pixels, ppi, key, use_cache=use_cache, scratch=scratch)
-            done[use, profile.name] = Prepared(path, pixels, ppi, False)
+            if use_cache:
+                _store(key, data, pixels, ppi)
+            done[use, profile.name] = Prepared(f"{key}.jpg", data, pixels, ppi, False)
         del source
     return done
-
-
-def _keep(data: bytes, pixels: tuple[int, int], ppi: float, key: str, *, use_cache: bool, scratch: Path) -> Path:
-    """Into the cache; into the run's scratch folder with --no-cache or when the cache cannot be written."""
-    if use_cache:
-        try:
-            return _store(cache_dir() / key[:2], key, data, pixels, ppi)
-        except OSError:
-            pass
-    target = scratch / f"{key}.jpg"
-    write_atomically(target, data)
-    return target
 
 
 def _crop_pixels(use: PhotoUse) -> tuple[float, float]:

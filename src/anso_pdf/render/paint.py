@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,16 +87,33 @@ class RenderContext:
             if prepared is None:
                 _placeholder(canvas, image, x, y, w, h)
                 return
-            canvas.drawImage(_ByName(prepared.path), x, y, w, h)
+            canvas.drawImage(_InMemoryJpeg(prepared.name, prepared.data), x, y, w, h)
 
 
-class _ByName(str):
-    """A prepared photo's path whose str() is its file name: ReportLab names each image XObject after str() of the
-    path it is given, and the file name is the photo's cache key, so the PDF is the same wherever the cache folder
-    is (or with --no-cache); the file is still opened by its whole path."""
+class _InMemoryJpeg(str):
+    """A prepared photo as ReportLab's drawImage takes it: the string is its name (the cache key + ".jpg", so the
+    image XObject is named the same wherever the cache is, or with --no-cache), and ReportLab reads the JPEG's
+    bytes from it as from an open file (utils.open_for_read passes anything with `read` through). Nothing is
+    read from the cache folder while drawing (issue #17)."""
 
-    def __str__(self) -> str:
-        return os.path.basename(self)
+    def __new__(cls, name: str, data: bytes) -> _InMemoryJpeg:
+        made = super().__new__(cls, name)
+        made._stream = io.BytesIO(data)
+        return made
+
+    _stream: io.BytesIO
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(size)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def close(self) -> None:
+        self._stream.seek(0)  # ReportLab closes what it opened; the bytes stay for another draw
 
 
 def _placeholder(canvas: Canvas, image: Image, x: float, y: float, w: float, h: float) -> None:
