@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from anso_pdf import pipeline
 from anso_pdf.cli import app
-from conftest import SAMPLE, joined, norm_words
+from anso_pdf.model.values import EventDate, badge_text, spoken_date
+from conftest import SAMPLE, joined, norm_words, pdf_pages_text
 from layout_checks import generated_issues, write_issue
 
 PAINT_OPS = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "BI"}
@@ -206,3 +207,20 @@ def test_alt_text_decorative_photos_and_the_warning(tmp_path):
     assert untagged_marks(built.pdfs["email"]) == []
     result = CliRunner().invoke(app, ["check", "--strict", str(path)])
     assert result.exit_code != 0 and "alternative text" in result.output
+
+
+def test_event_badges_read_as_dates(sample_pdfs):
+    """Issue #15: the day (or days, with an en dash) large over the month; a whole month over its label; the year
+    only when it is not the issue's; the badge's text for copy and screen readers is the whole date."""
+    E = EventDate
+    assert badge_text(E(2019, 9, 4), E(2019, 9, 6), "Sep. 4-6", 2019) == ("4\u20136", "SEP")
+    assert badge_text(E(2019, 10), None, "Late Oct.", 2019) == ("OCT", "Late")
+    assert badge_text(E(2019, 10), None, "Oct.", 2019) == ("OCT", "")
+    assert badge_text(E(2019, 9, 30), E(2019, 10, 2), "Sep. 30-Oct. 2", 2019) == ("30\u20132", "SEP\u2013OCT")
+    assert badge_text(E(2020, 1, 5), None, "Jan. 5", 2019) == ("5", "JAN 2020")
+    assert spoken_date(E(2019, 9, 4), E(2019, 9, 6)) == "4\u20136 September 2019"
+    with pikepdf.open(io.BytesIO(sample_pdfs["email"])) as pdf:
+        labels = [str(e.ActualText) for e in _elements(pdf.Root.StructTreeRoot) if e.S == "/Lbl" and "/ActualText" in e]
+    assert labels == ["4\u20136 September 2019", *["Late Oct. (October 2019)"] * 3]
+    page4 = pdf_pages_text(sample_pdfs["email"])[3]
+    assert "4\u20136" in page4 and "SEP" in page4 and "OCT" in page4 and "Late" in page4

@@ -246,7 +246,8 @@ class ContentsEntry(Block):
 
 
 class EventCard(Block):
-    """An event with its date badge: month number large, the label under it."""
+    """An event with its date badge: the day (or days) large, the month under it; a whole month large, its label
+    under it (layout/story.py, model/values.py badge_text)."""
 
     BADGE_W = 46.0
 

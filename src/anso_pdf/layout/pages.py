@@ -15,6 +15,7 @@ from anso_pdf.layout.paginate import PAGES, Pagination, paginate
 from anso_pdf.layout.story import StoryBuilder
 from anso_pdf.layout.styles import Fit, Styles
 from anso_pdf.model.issue import Issue
+from anso_pdf.model.values import issue_year
 from anso_pdf.model.text import Run
 
 
@@ -48,7 +49,8 @@ def attempt(issue: Issue, fit: Fit, sections: frozenset[str] | None = None, last
     palette = Palette(issue.style.primary, issue.style.accent)
     styles = Styles(fit, palette, issue.newsletter.language)
     grid = page_grid(issue)
-    builder = StoryBuilder(styles, gutter=grid.gutter, gallery_columns=3)
+    builder = StoryBuilder(styles, gutter=grid.gutter, gallery_columns=3,
+                           year=issue_year(issue.newsletter.date, issue.newsletter.issue))
     stories = [builder.section(s) for s in issue.sections if sections is None or s.key in sections]
     pagination = paginate(grid, styles, stories, last_page=last_page)
     expected = set().union(*(s.idents for s in stories))

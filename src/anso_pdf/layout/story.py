@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
 from anso_pdf.layout import flowables as F
 from anso_pdf.layout.inline import paragraph
 from anso_pdf.layout.styles import Styles
 from anso_pdf.model.issue import Article, Events, Gallery, Image, Section
 from anso_pdf.model.text import Run
-from anso_pdf.model.values import spoken_date
+from anso_pdf.model.values import badge_text, spoken_date
 
 
 @dataclass
@@ -28,7 +30,8 @@ class SectionStory:
 
 
 class StoryBuilder:
-    def __init__(self, styles: Styles, *, gutter: float, gallery_columns: int) -> None:
+    def __init__(self, styles: Styles, *, gutter: float, gallery_columns: int, year: int | None = None) -> None:
+        self.year = year  # the issue's year: an event's badge shows its year only when it differs
         self.st = styles
         self.grid = styles.fit.leading
         self.gutter = gutter
@@ -111,9 +114,10 @@ class StoryBuilder:
             cells = []
             for n, event in enumerate(events.items[r : r + per_row]):
                 place = paragraph(event.place, st.event_place) if event.place else None
+                big, small = badge_text(event.date, event.end, event.label, self.year)
                 card = F.EventCard(
-                    paragraph(str(event.date.month), st.badge_month),
-                    paragraph(event.label, st.badge_label),
+                    paragraph(big, self._badge_style(big)),
+                    paragraph(small, st.badge_label),
                     paragraph(event.title, st.event_title, link=event.url),
                     place,
                     st.palette,
@@ -124,6 +128,16 @@ class StoryBuilder:
                 cells.append(F.Block())
             row = F.Row(cells, self.gutter * 2, per_row, grid, after=grid)
             story.items.append(Item(self._mark(story, row, f"{ident}.row{r // per_row + 1}"), True))
+
+    def _badge_style(self, big: str) -> Any:
+        """The badge's large line, smaller when a range of days would not fit the badge ("30\u20132")."""
+        style = self.st.badge_month
+        room = F.EventCard.BADGE_W - 6
+        width = stringWidth(big, style.fontName, style.fontSize)
+        if width <= room:
+            return style
+        size = style.fontSize * room / width
+        return style.clone(f"{style.name}-{size:.1f}", fontSize=size)
 
     def gallery(self, story: SectionStory, gallery: Gallery, ident: str) -> None:
         st, grid = self.st, self.grid

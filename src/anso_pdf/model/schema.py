@@ -72,7 +72,8 @@ EVENT = Table(
     (
         Field("date", "date", "2019-09-04, or a month 2019-10", required=True),
         Field("end", "date", "last day, 2019-09-06"),
-        Field("label", "text", 'what the date badge prints under the month number; default made from date/end ("Sep. 4-6", "Oct.")'),
+        Field("label", "text", 'what the date badge prints small: under a whole month without its name ("Late Oct." prints '
+              '"Late" under "OCT"), under the days in place of the month; default made from date/end ("Sep. 4-6", "Oct.")'),
         Field("title", "text", "the event", required=True),
         Field("place", "text", '"Narok, Kenya"'),
         Field("url", "url", "a link in the PDF"),

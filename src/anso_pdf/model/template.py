@@ -97,7 +97,7 @@ FOURTH_BODY = [
     "deadline, or a short profile of a member organization.",
     "The events on this page are printed in date order with a date badge. A date is written 2019-09-04, or "
     "2019-10 for a whole month; \"end\" gives the last day of an event over several days, and \"label\" "
-    "replaces what the badge prints under the month (for example Late Oct.).",
+    "is what the badge prints small under a whole month (for example Late Oct., printed Late under OCT).",
     "A photo gallery can fill the rest of this page: add a \"gallery\" with a \"title\" and a list of \"photos\", "
     "each with a \"file\", a \"caption\" and a \"credit\". The commented lines in the issue file show how.",
     "Before sending the issue out, run \"anso-pdf check\" on this file: it reports every problem with its "

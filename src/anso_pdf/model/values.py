@@ -149,3 +149,44 @@ def spoken_date(start: EventDate, end: EventDate | None, label: str | None = Non
     if label and label != default_label(start, end):
         return f"{label} ({whole})"
     return whole
+
+
+MONTH_SHORT = ["", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+_YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
+
+
+def issue_year(*texts: str) -> int | None:
+    """The year an issue is dated (the first year in its date or issue text, "June 2019" -> 2019), if it says one."""
+    for text in texts:
+        m = _YEAR.search(text or "")
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def badge_text(start: EventDate, end: EventDate | None, label: str | None, year: int | None) -> tuple[str, str]:
+    """What an event's date badge prints, large and small: the day or days ("4\u20136") over the month ("SEP"); a
+    whole month ("OCT") over the label the user wrote without the month ("Late Oct." -> "Late"). A label written for
+    a day event replaces the month; the year follows when it is not the issue's year."""
+    custom = label if label and label != default_label(start, end) else None
+    last = end if end is not None and end != start else None
+    years = {start.year, *([last.year] if last else [])}
+    shown_year = "" if year is not None and years == {year} else "\u2013".join(str(y) for y in sorted(years))
+    if start.day is None:
+        big = MONTH_SHORT[start.month]
+        if last is not None and last.month != start.month:
+            big += "\u2013" + MONTH_SHORT[last.month]
+        small = _without_month(custom, start.month) if custom else ""
+    else:
+        big = str(start.day) if last is None or last.day is None else f"{start.day}\u2013{last.day}"
+        months = MONTH_SHORT[start.month]
+        if last is not None and last.month != start.month:
+            months += "\u2013" + MONTH_SHORT[last.month]
+        small = custom or months
+    return big, " ".join(part for part in (small, shown_year) if part)
+
+
+def _without_month(label: str, month: int) -> str:
+    names = {calendar.month_name[month], calendar.month_abbr[month], MONTH_ABBR[month].rstrip("."), "Sept" if month == 9 else ""}
+    pattern = r"\b(?:" + "|".join(re.escape(n) for n in sorted(names - {""}, key=len, reverse=True)) + r")\b\.?"
+    return " ".join(re.sub(pattern, " ", label, flags=re.IGNORECASE).split()).strip(" ,;")
