@@ -82,7 +82,7 @@ def test_events_are_printed_in_date_order(sample_pdfs):
     titles = ["ansommusajorec", "70thanniversary", "2ndansogoverningboard", "2019ansoyoungscientist"]
     positions = [page4.index(t) for t in titles]
     assert positions == sorted(positions)
-    assert "sep46" in page4 and "lateoct" in page4
+    assert "46sep" in page4 and "octlate" in page4  # badges: the days over the month, a month over its label
 
 
 def test_email_links_work_and_press_has_none(sample_pdfs):

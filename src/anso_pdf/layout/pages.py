@@ -15,8 +15,8 @@ from anso_pdf.layout.paginate import PAGES, Pagination, paginate
 from anso_pdf.layout.story import StoryBuilder
 from anso_pdf.layout.styles import Fit, Styles
 from anso_pdf.model.issue import Issue
-from anso_pdf.model.values import issue_year
 from anso_pdf.model.text import Run
+from anso_pdf.model.values import issue_year
 
 
 @dataclass
