@@ -77,7 +77,7 @@ def test_draft_renders_a_placeholder_for_a_missing_photo(tmp_path, monkeypatch):
     draft = _run(["render", "x.yaml", "--draft"], tmp_path, monkeypatch)
     assert draft.exit_code == 0, draft.output
     assert "x.yaml:12:15: warning: image file 'photos/not-yet.jpg' not found; this draft prints a marked placeholder" in draft.output
-    press = PdfReader(io.BytesIO((tmp_path / "build" / "x-press.pdf").read_bytes())).pages[0].extract_text()
+    press = PdfReader(io.BytesIO((tmp_path / "build" / "x-press-draft.pdf").read_bytes())).pages[0].extract_text()
     assert "DRAFT - NOT FOR PRINT" in press and "MISSING PHOTO: photos/not-yet.jpg" in press
 
 

@@ -247,6 +247,16 @@ def test_sigterm_while_writing(workspace: Path, earlier_pdfs: dict[str, bytes]) 
     expect_interrupted_message(result.stderr)
 
 
+def test_sighup_while_writing(workspace: Path, earlier_pdfs: dict[str, bytes]) -> None:
+    """issue #17: the terminal closed mid-write; the default action would leave the temporary files behind."""
+    result = interrupt_while_writing(workspace, signal.SIGHUP)
+    assert result.returncode == 128 + signal.SIGHUP, result.stderr
+    assert "Traceback" not in result.stderr
+    assert_earlier_intact(workspace, earlier_pdfs)
+    assert_no_temporary_files(workspace)
+    expect_interrupted_message(result.stderr)
+
+
 def test_ctrl_c_while_writing(workspace: Path, earlier_pdfs: dict[str, bytes]) -> None:
     result = interrupt_while_writing(workspace, signal.SIGINT)
     assert result.returncode == 130, result.stderr

@@ -14,7 +14,14 @@ import typer
 
 from anso_pdf import __version__
 from anso_pdf.cli import options, report
-from anso_pdf.cli.output import OutputError, targets, write_all_atomically
+from anso_pdf.cli.output import (
+    OutputError,
+    check_replaceable,
+    clashes,
+    names_a_file,
+    targets,
+    write_all_atomically,
+)
 from anso_pdf.diagnostics import IssueError
 
 app = typer.Typer(
@@ -53,7 +60,7 @@ def _profiles(choice: ProfileChoice) -> list[str]:
     return ["email", "press"] if choice is ProfileChoice.all else [choice.value]
 
 
-def render_one(issue: Path, profiles: list[str], out: Path | None, *, many: bool, strict: bool, draft: bool,
+def render_one(issue: Path, profiles: list[str], out: str | Path | None, *, many: bool, strict: bool, draft: bool,
                use_cache: bool, quiet: bool, verbose: bool, write: bool = True, open_pdf: bool = False,
                as_json: bool = False, no_color: bool = False) -> int:
     """Render one issue file; print what happened; return the exit status. `check` is this with write=False:
@@ -85,12 +92,16 @@ def render_one(issue: Path, profiles: list[str], out: Path | None, *, many: bool
             pagereport.show(built)
         report.say(f"{shown}: {report.summary(0, len(built.warnings))}; fits on four pages", quiet=quiet)
         return 0
-    paths = targets(issue, profiles, out, many=many)
+    paths = targets(issue, profiles, out, many=many, draft=draft)
     _stop_if_interrupted()
+    inputs = [issue, *(use.image.path for use in (built.laid_out.photo_uses() if built.laid_out else []))]
     try:
+        check_replaceable(paths.values(), inputs)
         write_all_atomically({path: built.pdfs[name] for name, path in paths.items()})
     except OutputError as exc:
-        report.error(exc.path, f"cannot write the PDF: {exc.reason}")
+        report.error(exc.path, f"cannot write the PDF: {exc.reason}{'; no PDF written' if len(paths) > 1 else ''}")
+        if exc.hint:
+            report.say(f"  hint: {exc.hint}")
         return 1
     STATE["written"] = True
     if not quiet:
@@ -125,7 +136,7 @@ def _elsewhere(issues: list[Path]) -> bool:
 def render(
     issues: Annotated[list[Path], typer.Argument(help="Issue files (YAML).", show_default=False)],
     profile: Annotated[ProfileChoice, typer.Option("--profile", help="Which PDFs to write.")] = ProfileChoice.all,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="A folder to write into, or with one profile the PDF's file name.")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="A folder to write into (DIR or DIR/), or FILE.pdf: the email PDF, with the press PDF beside it as FILE-press.pdf (with one --profile, that PDF's name).", show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (low-resolution photos, empty pages) as failures.")] = False,
     draft: Annotated[bool, typer.Option("--draft", help="Proof only: render despite missing or broken photos, marked DRAFT.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: prepare every photo, lay out every page again.")] = False,
@@ -136,10 +147,23 @@ def render(
     no_color: options.NoColor = False,
 ) -> None:
     """Write build/STEM.pdf (email) and build/STEM-press.pdf (press) for each issue file; STEM is the issue
-    file's name without .yaml (issues/2019-06.yaml gives build/2019-06.pdf)."""
+    file's name without .yaml (issues/2019-06.yaml gives build/2019-06.pdf). --draft writes STEM-draft.pdf and
+    STEM-press-draft.pdf."""
     options.apply(no_color=no_color)
     profiles = _profiles(profile)
     many = len(issues) > 1
+    if many and names_a_file(output):
+        raise typer.BadParameter(f"'{output}' is a file name, and {len(issues)} issue files were given; "
+                                 "name a folder instead, e.g. -o build/", param_hint="'-o' / '--output'")
+    if output is not None and os.path.lexists(output) and not os.path.isdir(output) and not names_a_file(output):
+        raise typer.BadParameter(f"'{output}' is a file, not a folder; name a folder, or NAME.pdf for the PDF",
+                                 param_hint="'-o' / '--output'")
+    planned = {issue: targets(issue, profiles, output, many=many, draft=draft) for issue in issues}
+    for first, second, path in clashes(planned):
+        report.error(path, f"both {first} and {second} would be written here; nothing was written")
+        report.say(f"  hint: render them one at a time, each with its own folder (e.g. -o build/{first.parent.name or 'a'}/)")
+    if clashes(planned):
+        raise typer.Exit(2)
     STATE["issue_elsewhere"] = _elsewhere(issues)
     common = dict(strict=strict, draft=draft, use_cache=not no_cache, quiet=quiet, verbose=verbose,
                   open_pdf=open_pdf, as_json=as_json, no_color=no_color)
@@ -150,7 +174,7 @@ def render(
     raise typer.Exit(status)
 
 
-def _render_many(issues: list[Path], profiles: list[str], output: Path | None, **options: bool) -> int:
+def _render_many(issues: list[Path], profiles: list[str], output: str | None, **options: bool) -> int:
     from concurrent.futures import ProcessPoolExecutor
 
     workers = max(1, min(len(issues), os.cpu_count() or 1))
@@ -209,6 +233,8 @@ def main() -> None:
     gc.disable()
     signal.signal(signal.SIGTERM, _interrupted)
     signal.signal(signal.SIGINT, _interrupted)
+    if hasattr(signal, "SIGHUP"):  # the terminal closed: stop as for SIGTERM, leaving no temporary file
+        signal.signal(signal.SIGHUP, _interrupted)
     try:
         app(standalone_mode=True)
     except KeyboardInterrupt:

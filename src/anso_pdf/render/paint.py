@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -222,11 +223,23 @@ def draw_crop_marks(canvas: Canvas, W: float, H: float, profile: Profile) -> Non
 
 
 def _draft_mark(canvas: Canvas, W: float, H: float, offset: float) -> None:
+    """--draft (issue #14): DRAFT in large outlined letters along the page's diagonal, inside the trim of every
+    page of both PDFs, and a small line at its foot; outlined (not filled, no transparency), so the page stays
+    readable under it."""
     canvas.saveState()
-    canvas.setFillColor(Color(0.8, 0, 0) if not canvas.anso.profile.cmyk else CMYKColor(0, 1, 1, 0))
+    ink = CMYKColor(0, 1, 1, 0) if canvas.anso.profile.cmyk else Color(0.8, 0, 0)
+    canvas.setStrokeColor(ink)
+    canvas.setFillColor(ink)
+    face, size = SANS + "-Bold", min(W, H) * 0.22
     canvas.setFont(SANS + "-Bold", 7)
-    if offset:
-        canvas.drawString(offset, offset + H + canvas.anso.profile.bleed + 2, "DRAFT - NOT FOR PRINT")
-    else:
-        canvas.drawString(4, 3, "DRAFT")
+    canvas.drawString(offset + 6, offset + 4, "DRAFT - NOT FOR PRINT")
+    canvas.translate(offset + W / 2, offset + H / 2)
+    canvas.rotate(math.degrees(math.atan2(H, W)))
+    canvas.setLineWidth(max(1.0, size / 90))
+    text = canvas.beginText()
+    text.setTextRenderMode(1)  # stroke the outlines only
+    text.setFont(face, size)
+    text.setTextOrigin(-canvas.stringWidth("DRAFT", face, size) / 2, -size * 0.36)
+    text.textOut("DRAFT")
+    canvas.drawText(text)
     canvas.restoreState()
