@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from anso_pdf import cache as store
 from anso_pdf.diagnostics import Diagnostics
-from anso_pdf.layout import breakmemo, linebreak, memo, structure
+from anso_pdf.layout import breakmemo, linebreak, memo, shaping, structure
 from anso_pdf.layout.document import LaidOutIssue, PageFill, PhotoUse
 from anso_pdf.layout.fonts import missing_glyphs, register_fonts, shipped
 from anso_pdf.layout.inks import Palette
@@ -35,7 +35,8 @@ def lay_out(issue: Issue, diags: Diagnostics,
     missing_glyphs(issue.text_spans, fonts, diags)
     if diags.errors:
         return None
-    breakmemo.begin(store.key("breaks-1", memo.code(), shipped(), linebreak.settings()))
+    shaping.use_language(issue.newsletter.language)
+    breakmemo.begin(store.key("breaks-2", memo.code(), shipped(), linebreak.settings(), shaping.settings()))
     chains = _chains(issue)
     members = _chain_sections(issue, chains)
     attempts: dict[tuple[Fit, int], Attempt] = {}

@@ -11,6 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from anso_pdf.diagnostics import Diagnostics
+from anso_pdf.layout import shaping
 from anso_pdf.resources import font_path
 
 SERIF, SANS, CONDENSED, FALLBACK = "AnsoSerif", "AnsoSans", "AnsoSansCondensed", "AnsoFallback"
@@ -63,6 +64,8 @@ class _LazyFont(TTFont):
     """A TrueType font that ReportLab knows by name and that is read from its file the first time anything about it
     is asked; from then on it is the TTFont `_font` makes, attribute for attribute."""
 
+    anso_shaped = True  # measured (below) and drawn (render/glyphs.py) as HarfBuzz shapes it
+
     def __init__(self, name: str, path: Path) -> None:  # no TTFont.__init__: that reads the file
         self.__dict__.update(fontName=name, _path=path)
 
@@ -73,6 +76,11 @@ class _LazyFont(TTFont):
         self.__dict__.update(read.__dict__)
         pdfmetrics._dynFaceNames.setdefault(read.face.name, self)
         return getattr(self, attr)
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802 (ReportLab's name)
+        """The width of the text as shaped and drawn (layout/shaping.py, render/glyphs.py), not the sum of the
+        characters' advances: every measurement ReportLab makes of a shipped face goes through here."""
+        return shaping.width(self, text, size)
 
 
 def shipped() -> list[tuple[str, int, int]]:

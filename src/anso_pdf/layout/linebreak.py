@@ -4,8 +4,9 @@ ReportLab fills each line greedily: as many words as fit, then the next line, so
 the next one very loose. Here the breaks of the whole paragraph are chosen together, so that the sum of the
 lines' demerits is least:
 
-- boxes are the pieces of words between hyphenation points, as wide as `stringWidth` says in the paragraph's
-  font and size;
+- boxes are the pieces of words between hyphenation points, as wide as they make the word shaped with HarfBuzz
+  (`stringWidth` of a shipped face is the shaped width, layout/shaping.py), with the corrections that make
+  every line exactly as wide as it is drawn (below, in `break_words`);
 - glue is the word space: its natural width, stretch of STRETCH spaces (badness 100 at that stretch) and
   shrink of at most `spaceShrinkage` of a space, the squeeze ReportLab itself allows;
 - a break inside a word costs HYPHEN_PENALTY and the width of a hyphen; a second hyphenated line in a row
@@ -176,18 +177,33 @@ def break_words(
     texts: list[str] = []
     owner: list[int] = []
     after: list[int] = []
+    # Widths are shaped (layout/shaping.py), so a word is not the sum of its pieces (kerning and ligatures across a
+    # hyphenation point): a piece is as wide as it adds to the shaped word up to it, so that whole words and the
+    # heads of broken ones sum exactly; a line that starts inside a word corrects by `tail` (the tail shaped alone
+    # less the pieces' sum), one that ends inside a word by `head_hyphen` (the head shaped with its hyphen less the
+    # head and a hyphen shaped apart).
+    piece: list[float] = []
+    tail: list[float] = []
+    head_hyphen: list[float] = []
     for i, word in enumerate(words):
         bounds = (0, *hyphenation_points(word, hyphenate, min_length), len(word))
+        whole = width_of(word)
         for k in range(len(bounds) - 1):
             texts.append(word[bounds[k] : bounds[k + 1]])
             owner.append(i)
-            after.append(_HYPHEN if k < len(bounds) - 2 else _SPACE)
+            last_piece = k == len(bounds) - 2
+            after.append(_SPACE if last_piece else _HYPHEN)
+            before = width_of(word[: bounds[k]]) if k else 0.0
+            upto = whole if last_piece else width_of(word[: bounds[k + 1]])
+            piece.append(upto - before)
+            tail.append(width_of(word[bounds[k] :]) - (whole - before) if k else 0.0)
+            head_hyphen.append(0.0 if last_piece else width_of(word[: bounds[k + 1]] + "-") - upto - hyphen)
     n = len(texts)
     after[-1] = _END
     # prefix sums over pieces: x[i] width of pieces before i, sp[i] word spaces after them, nb[i] no-break spaces
     x, sp, nb = [0.0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
     for i, text in enumerate(texts):
-        x[i + 1] = x[i] + width_of(text)
+        x[i + 1] = x[i] + piece[i]
         sp[i + 1] = sp[i] + (after[i] == _SPACE)
         nb[i + 1] = nb[i] + text.count("\u00a0")
     widest = max((width_of(t) + (hyphen if after[i] == _HYPHEN else 0.0) for i, t in enumerate(texts)), default=0.0)
@@ -212,7 +228,7 @@ def break_words(
             while lo < len(starts):  # even squeezed and without a hyphen, the line from starts[lo] is too wide
                 a = starts[lo]
                 limit = first_width if a == 0 else other_width
-                if x[e] - x[a] + (space - squeeze) * (spaces_e - sp[a]) <= limit + _FUZZ:
+                if x[e] - x[a] + tail[a] + (space - squeeze) * (spaces_e - sp[a]) <= limit + _FUZZ:
                     break
                 lo += 1
             row = [inf] * runs
@@ -220,7 +236,10 @@ def break_words(
             for a in starts[lo:]:
                 line_width = first_width if a == 0 else other_width
                 spaces = spaces_e - sp[a]
-                natural = x[e] - x[a] + space * spaces + (hyphen if hyph else 0.0)
+                if a and after[a - 1] == _HYPHEN and owner[a] == owner[e - 1]:  # a line inside one word, both ends broken: shaped alone
+                    natural = width_of("".join(texts[a:e]) + ("-" if hyph else ""))
+                else:
+                    natural = x[e] - x[a] + tail[a] + space * spaces + (hyphen + head_hyphen[e - 1] if hyph else 0.0)
                 extra = line_width - natural
                 if extra < -spaces * squeeze - _FUZZ:
                     continue  # overfull (with its hyphen)

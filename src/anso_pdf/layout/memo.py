@@ -67,10 +67,11 @@ def code() -> str:
     """The version of everything that decides a layout: this package's code and the libraries it measures with."""
     import pyphen
     import reportlab
+    import uharfbuzz
 
     from anso_pdf import __version__
 
-    digest = hashlib.sha256(f"{__version__} {reportlab.Version} {pyphen.__version__}".encode())
+    digest = hashlib.sha256(f"{__version__} {reportlab.Version} {pyphen.__version__} {uharfbuzz.__version__}".encode())
     package = Path(__file__).resolve().parents[1]
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode())

@@ -13,6 +13,7 @@ from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfgen.canvas import Canvas
 
+from anso_pdf.layout import shaping
 from anso_pdf.layout.document import LaidOutIssue, PhotoUse
 from anso_pdf.layout.fonts import SANS
 from anso_pdf.model.issue import Image
@@ -135,6 +136,7 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
     in turn, a page waits only for its own photos while the later ones are still being prepared."""
     rl_config.useA85 = 0
     tounicode.install()
+    shaping.use_language(meta.get("lang", ""))  # as the layout measured (layout/shaping.py)
     offset = profile.bleed + profile.slug
     W, H = laid_out.page_width, laid_out.page_height
     buf = io.BytesIO()

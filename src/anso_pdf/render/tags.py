@@ -27,9 +27,9 @@ from typing import Any
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.textobject import PDFTextObject
 
 from anso_pdf.layout.structure import Node, Structure
+from anso_pdf.render.glyphs import ShapedText
 
 LINK_CALLBACK = "anso_link"  # the onDraw name layout/inline.py writes around links
 ANNOTATION_KEYS = 10_000  # ParentTree keys of annotations start here; pages use 0, 1, 2, ...
@@ -346,7 +346,7 @@ class TaggedAnnotation(pdfdoc.PDFObject):
         return d.format(document)
 
 
-class LineText(PDFTextObject):
+class LineText(ShapedText):
     """A text object whose lines end as written text does: a line broken after a word ends with a real space, so
     words do not run together when the text is read or copied; a line broken inside a word (its hyphen added by
     hyphenation) ends with a soft hyphen, so the word joins again (the fonts draw U+00AD as the hyphen itself)."""

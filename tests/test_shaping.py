@@ -1,0 +1,223 @@
+"""issue #16: text shaped with HarfBuzz (kerning, ligatures, marks), read back from the PDFs.
+
+The lines are read from the sample's content streams as a PDF reader sees them: each text line's glyph codes, its
+font's /Widths and ToUnicode map, the TJ numbers and the word spacing. Its drawn advance is compared with
+HarfBuzz shaping the line's text again here, straight from the font file, with the same features.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+import pytest
+import uharfbuzz as hb
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfgen.canvas import Canvas
+
+from anso_pdf.layout import linebreak, shaping
+from anso_pdf.layout.fonts import SANS, SERIF, register_fonts
+from anso_pdf.render import tounicode
+from anso_pdf.render.glyphs import ShapedText
+from anso_pdf.resources import font_path
+
+FEATURES = {"kern": True, "liga": True}
+
+
+class _Font:
+    """A PDF font as a reader sees it: widths and ToUnicode by code, and HarfBuzz on the embedded font's file."""
+
+    _hb: dict[str, hb.Font] = {}
+
+    def __init__(self, obj: pikepdf.Object) -> None:
+        first = int(obj.FirstChar)
+        self.widths = {first + i: float(w) for i, w in enumerate(obj.Widths)}
+        self.text: dict[int, str] = {}
+        cmap = obj.ToUnicode.read_bytes().decode("latin-1")
+        chars = cmap[cmap.index("beginbfchar") : cmap.index("endbfchar")]
+        for code, uni in re.findall(r"<([0-9A-F]{2})> <([0-9A-F]+)>", chars):
+            self.text[int(code, 16)] = bytes.fromhex(uni).decode("utf-16-be")
+        stem = str(obj.BaseFont).split("+", 1)[1]
+        if stem not in self._hb:
+            self._hb[stem] = hb.Font(hb.Face(hb.Blob(font_path(stem + ".ttf").read_bytes())))
+        self.hb = self._hb[stem]
+
+    def shaped(self, text: str) -> float:
+        """HarfBuzz's advance for the text, thousandths of an em (a line-end soft hyphen is drawn as a hyphen)."""
+        buf = hb.Buffer()
+        buf.add_str(text[:-1] + "-" if text.endswith("\u00ad") else text)
+        buf.guess_segment_properties()
+        buf.language = "en"
+        hb.shape(self.hb, buf, FEATURES)
+        return sum(p.x_advance for p in buf.glyph_positions) * 1000 / self.hb.face.upem
+
+
+def _end_line(runs: list[tuple[_Font, float, str, float]], word_space: float,
+              out: list[tuple[str, float, float]]) -> None:
+    if runs and "".join(r[2] for r in runs).strip():
+        text = "".join(r[2] for r in runs)
+        spaces = sum(r[2].count(" ") for r in runs)
+        drawn = sum(r[3] * r[1] / 1000 for r in runs) + spaces * word_space
+        expected = sum(r[0].shaped(r[2]) * r[1] / 1000 for r in runs) + spaces * word_space
+        out.append((text, drawn, expected))
+    runs.clear()
+
+
+def drawn_lines(pdf: bytes) -> list[tuple[str, float, float]]:
+    """Every text line of the PDF: (text, drawn advance, HarfBuzz's advance) in points."""
+    out: list[tuple[str, float, float]] = []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            fonts = {name: _Font(f) for name, f in page.Resources.Font.items()}
+            font: _Font | None = None
+            size = word_space = 0.0
+            runs: list[tuple[_Font, float, str, float]] = []  # (font, size, text, drawn thousandths) of this line
+
+            for operands, op in pikepdf.parse_content_stream(page):
+                name = str(op)
+                if name == "Tf":
+                    font, size = fonts[str(operands[0])], float(operands[1])
+                elif name == "Tw":
+                    word_space = float(operands[0])
+                elif name in ("Tj", "TJ") and font is not None:
+                    items = operands[0] if name == "TJ" else [operands[0]]
+                    text, advance = "", 0.0
+                    for item in items:
+                        if isinstance(item, pikepdf.String):
+                            for code in bytes(item):
+                                text += font.text.get(code, "")
+                                advance += font.widths[code]
+                        else:
+                            advance -= float(item)
+                    runs.append((font, size, text, advance))
+                elif name in ("T*", "ET", "Td", "Tm"):
+                    _end_line(runs, word_space, out)
+    return out
+
+
+def test_every_line_is_drawn_as_harfbuzz_shapes_it(sample_pdfs: dict[str, bytes]) -> None:
+    lines = drawn_lines(sample_pdfs["email"])
+    assert len(lines) > 200  # every line of the four pages (248 in the sample)
+    off = [(t, round(d - e, 3)) for t, d, e in lines if abs(d - e) > 0.1]
+    assert not off, off[:5]
+
+
+def test_kerning_and_ligatures_are_drawn_and_copy_out_as_written(sample_pdfs: dict[str, bytes]) -> None:
+    pdf = sample_pdfs["email"]
+    kerned = ligatures = 0
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "TJ" and any(not isinstance(x, pikepdf.String) for x in operands[0]):
+                    kerned += 1
+            for f in page.Resources.Font.values():
+                cmap = f.ToUnicode.read_bytes().decode("latin-1")
+                ligatures += len(re.findall(r"> <0066(?:0066|0069|006C){1,2}>", cmap))
+    assert kerned > 100  # "W" "orking", "Y" "a'ao", "Gr" "oup": every page has kerned pairs
+    assert ligatures >= 3  # fi, ff, ffi in the body face at least
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    words = set(re.findall(r"\w+", re.sub(r"\u00ad\s*\n", "", text)))
+    assert {"confirmed", "efforts", "field", "officials", "Working", "scientific"} <= words
+
+
+def test_turkish_keeps_the_dot_of_i() -> None:
+    register_fonts()
+    font = getFont(SERIF)
+    try:
+        shaping.use_language("en")
+        assert len(shaping.shaper(font).shape("fiyat").glyphs) == 4  # fi is one glyph
+        shaping.use_language("tr")
+        assert len(shaping.shaper(font).shape("fiyat").glyphs) == 5  # f and i apart: the dot shows
+        assert len(shaping.shaper(font).shape("aflık").glyphs) == 4  # fl is still joined
+    finally:
+        shaping.use_language("")
+
+
+def test_no_ligature_across_a_hyphenation_point_and_lines_measure_as_drawn() -> None:
+    register_fonts()
+    words = ("The officials offered efficient staffing of the office affairs " * 6).split()
+    cuts = {"officials": ("of", "ficials"), "offered": ("of", "fered"), "efficient": ("ef", "ficient"),
+            "staffing": ("staf", "fing"), "affairs": ("af", "fairs"), "office": ("of", "fice")}
+
+    def hyphenate(word: str) -> list[tuple[str, str]]:
+        return [cuts[word]] if word in cuts else []
+
+    heads = []
+    for width in (70.0, 90.0, 130.0):
+        lines = linebreak.break_words(words, [width], SERIF, 9.0, hyphenate=hyphenate, hyphen_penalty=0.0)
+        assert lines is not None
+        for line in lines[:-1]:  # justified: each line's words and spaces fill it exactly, as drawn
+            drawn = shaping.width(getFont(SERIF), " ".join(line.words), 9.0)
+            assert abs(drawn + line.extra - width) < 1e-6
+        heads += [line.words[-1] for line in lines if line.hyphenated]
+    assert heads
+    for head in heads:  # "of-", "ef-", "staf-": no ligature reaches the hyphen
+        assert len(shaping.shaper(getFont(SERIF)).shape(head).glyphs) == len(head)
+
+
+def _canvas_pdf(texts: list[tuple[str, float]]) -> bytes:
+    class _Canvas(Canvas):
+        def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> ShapedText:  # noqa: N802
+            return ShapedText(self, x, y, direction=direction)
+
+    tounicode.install()
+    buf = io.BytesIO()
+    canvas = _Canvas(buf, pagesize=(300, 40 * len(texts)), invariant=1, initialFontName=SANS)
+    for i, (text, x) in enumerate(texts):
+        canvas.setFont(SERIF, 24)
+        canvas.drawString(x, 40 * (len(texts) - i) - 30, text)
+    canvas.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("combining", "precomposed"), [
+    ("Vie\u0323\u0302t Nam", "Vi\u1ec7t Nam"),
+    ("Nguye\u0302\u0303n", "Nguy\u1ec5n"),
+    ("O\u0301yo\u0323\u0301", "\u00d3y\u1ecd\u0301"),
+])
+def test_marks_sit_on_their_base_letters(combining: str, precomposed: str) -> None:
+    """A word written with combining accents looks like the same word written with precomposed letters (before
+    shaping, the accents were drawn after the letter, at their own advance)."""
+    import pypdfium2 as pdfium
+    from PIL import ImageChops
+
+    register_fonts()
+    pdf = _canvas_pdf([(combining, 10), (precomposed, 10)])
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        picture = doc[0].render(scale=150 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        doc.close()
+    half = picture.height // 2
+    top, bottom = picture.crop((0, 0, picture.width, half)), picture.crop((0, half, picture.width, 2 * half))
+    assert top.getbbox() is not None
+    diff = ImageChops.difference(top, bottom)
+    assert diff.getbbox() is None or max(diff.getdata()) < 96, diff.getbbox()
+
+
+def test_letter_spaced_text_has_no_ligatures() -> None:
+    register_fonts()
+
+    class _Canvas(Canvas):
+        def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> ShapedText:  # noqa: N802
+            return ShapedText(self, x, y, direction=direction)
+
+    buf = io.BytesIO()
+    canvas = _Canvas(buf, invariant=1, initialFontName=SANS)
+    tx = canvas.beginText(10, 10)
+    tx.setFont(SERIF, 12)
+    tx.setCharSpace(2)
+    tx.textOut("office")
+    tx.setCharSpace(0)
+    tx.textOut(" office")
+    canvas.drawText(tx)
+    canvas.save()
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as doc:
+        shown = [bytes(x) for ops, op in pikepdf.parse_content_stream(doc.pages[0]) if str(op) in ("Tj", "TJ")
+                 for x in (ops[0] if str(op) == "TJ" else [ops[0]]) if isinstance(x, pikepdf.String)]
+    assert len(shown[0]) == 6  # spaced: o f f i c e
+    assert len(b"".join(shown[1:])) == 5  # " o ffi c e"
+
