@@ -20,8 +20,7 @@ Widths are in thousandths of an em, as ReportLab's font metrics are; `width` sca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import uharfbuzz as hb
 
@@ -30,8 +29,7 @@ _NO_FI_LIGATURE = {"tr", "az", "crh", "tt", "ba"}  # languages with a dotless ı
 _CACHE_LIMIT = 50_000
 
 
-@dataclass(frozen=True, slots=True)
-class Glyph:
+class Glyph(NamedTuple):
     """One glyph of a shaped word: its glyph id, the characters it stands for (start:end of the word), its advance
     and its offsets (thousandths of an em)."""
 
@@ -43,8 +41,7 @@ class Glyph:
     dy: float
 
 
-@dataclass(frozen=True, slots=True)
-class Shaped:
+class Shaped(NamedTuple):
     glyphs: tuple[Glyph, ...]
     width: float  # the sum of the advances
 
@@ -60,6 +57,12 @@ def use_language(code: str) -> None:
         for shaper in _SHAPERS.values():
             shaper.cache.clear()
             shaper.widths.clear()
+            shaper.words.clear()
+
+
+def language() -> str:
+    """The language shaping is for now."""
+    return _language["code"]
 
 
 def settings() -> tuple[str, ...]:
@@ -77,18 +80,13 @@ class Shaper:
         self.space = float(face.charWidths.get(32, face.defaultWidth))
         self.cache: dict[tuple[str, bool], Shaped] = {}
         self.widths: dict[str, float] = {}
+        self.words: dict[str, float] = {}
 
-    def shape(self, word: str, ligatures: bool = True) -> Shaped:
-        """The glyphs of one word (no U+0020 in it)."""
-        word = str(word)
-        key = (word, ligatures)
-        got = self.cache.get(key)
-        if got is not None:
-            return got
-        text = word[:-1] + "-" if word.endswith(SOFT_HYPHEN) else word
+    def _shaped(self, text: str, ligatures: bool, clusters: bool = False) -> hb.Buffer:
         buf = hb.Buffer()
-        buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS  # a mark is its own cluster, a ligature one
-        buf.add_str(str(text))  # ReportLab's word classes are str subclasses; uharfbuzz takes a str only
+        if clusters:  # a mark its own cluster, so it maps to its own character (the advances are the same)
+            buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+        buf.add_str(text[:-1] + "-" if text.endswith(SOFT_HYPHEN) else text)
         buf.guess_segment_properties()
         language = _language["code"]
         if language:
@@ -98,15 +96,38 @@ class Shaper:
             features["liga"] = [(0, len(text), True)] + [
                 (i, i + 2, False) for i in range(len(text) - 1) if text[i : i + 2].lower() == "fi"]
         hb.shape(self.hb_font, buf, features)
-        infos, positions = buf.glyph_infos, buf.glyph_positions
-        starts = [info.cluster for info in infos]
-        glyphs = []
-        s = self.scale
-        for i, (info, pos) in enumerate(zip(infos, positions, strict=True)):
-            start = info.cluster
-            end = next((c for c in starts[i + 1 :] if c != start), len(text))
-            glyphs.append(Glyph(info.codepoint, start, end, pos.x_advance * s, pos.x_offset * s, pos.y_offset * s))
-        shaped = Shaped(tuple(glyphs), sum(g.advance for g in glyphs))
+        return buf
+
+    def word_width(self, word: str) -> float:
+        """The advance of one word (no U+0020 in it), thousandths of an em: what the layout measures."""
+        got = self.words.get(word)
+        if got is None:
+            got = sum(p.x_advance for p in self._shaped(str(word), True).glyph_positions) * self.scale
+            if len(self.words) > _CACHE_LIMIT:
+                self.words.clear()
+            self.words[word] = got
+        return got
+
+    def shape(self, word: str, ligatures: bool = True) -> Shaped:
+        """The glyphs of one word (no U+0020 in it): what is drawn. A glyph stands for the characters from its
+        cluster to the next cluster (a ligature's cluster holds its letters; a mark is a cluster of its own)."""
+        word = str(word)  # ReportLab's word classes are str subclasses; uharfbuzz takes a str only
+        key = (word, ligatures)
+        got = self.cache.get(key)
+        if got is not None:
+            return got
+        buf = self._shaped(word, ligatures, clusters=True)
+        sc = self.scale
+        raw = [(info.codepoint, info.cluster, pos.x_advance * sc, pos.x_offset * sc, pos.y_offset * sc)
+               for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True)]
+        glyphs: list[Glyph] = []
+        current, end = -1, len(word)
+        for gid, start, advance, dx, dy in reversed(raw):  # a glyph's characters end where the next cluster starts
+            if start != current:
+                end, current = (current if current >= 0 else len(word)), start
+            glyphs.append(Glyph(gid, start, max(end, start + 1), advance, dx, dy))
+        glyphs.reverse()
+        shaped = Shaped(tuple(glyphs), sum(g[3] for g in glyphs))
         if len(self.cache) > _CACHE_LIMIT:
             self.cache.clear()
         self.cache[key] = shaped
@@ -120,9 +141,9 @@ class Shaper:
         if got is None:
             if " " in text:
                 words = text.split(" ")
-                got = self.space * (len(words) - 1) + sum(self.shape(w).width for w in words if w)
+                got = self.space * (len(words) - 1) + sum(self.word_width(w) for w in words if w)
             else:
-                got = self.shape(text).width if text else 0.0
+                got = self.word_width(text) if text else 0.0
             if len(self.widths) > _CACHE_LIMIT:
                 self.widths.clear()
             self.widths[text] = got

@@ -75,6 +75,36 @@ def _pdf_width(font: Any, char: str) -> float:
     return float(face.getCharWidth(code if code in face.charToGlyph else 0))
 
 
+Plan = tuple[str, tuple[tuple[int, float, float, float], ...]]  # characters; (index, before, after, rise) where moved
+_plans: dict[tuple[str, str, bool, str], Plan] = {}
+_PLAN_LIMIT = 50_000
+
+
+def _plan(font: Any, shaper: shaping.Shaper, word: str, ligatures: bool) -> Plan:
+    """What a word is written as: one character per glyph, and the glyphs that move (TJ numbers before and after
+    them, in thousandths of an em, and their rise): kerned, placed marks, glyphs whose /Widths differ from their
+    advance."""
+    key = (font.fontName, word, ligatures, shaping.language())
+    got = _plans.get(key)
+    if got is not None:
+        return got
+    chars: list[str] = []
+    moves: list[tuple[int, float, float, float]] = []
+    start = -1
+    for glyph in shaper.shape(word, ligatures).glyphs:
+        char = _code(font, shaper, glyph, word, glyph.start != start)
+        start = glyph.start
+        after = _pdf_width(font, char) - glyph.advance + glyph.dx
+        if glyph.dx or glyph.dy or abs(after) > 1e-9:
+            moves.append((len(chars), -glyph.dx, after, glyph.dy))
+        chars.append(char)
+    got = ("".join(chars), tuple(moves))
+    if len(_plans) > _PLAN_LIMIT:
+        _plans.clear()
+    _plans[key] = got
+    return got
+
+
 class ShapedText(PDFTextObject):
     """A text object that draws the shipped faces' text shaped (see the module's docstring)."""
 
@@ -87,71 +117,72 @@ class ShapedText(PDFTextObject):
         shaper = shaping.shaper(font)
         ligatures = not getattr(self, "_charSpace", 0)
         chars: list[str] = []
-        moves: list[tuple[float, float, float]] = []  # per glyph: TJ number before, after, rise (thousandths)
+        moves: dict[int, tuple[float, float, float]] = {}
+        at = 0
         for k, word in enumerate(text.split(" ")):
             if k:
                 chars.append(" ")
-                moves.append((0.0, 0.0, 0.0))
+                at += 1
             if not word:
                 continue
-            start = -1
-            for glyph in shaper.shape(word, ligatures).glyphs:
-                char = _code(font, shaper, glyph, word, glyph.start != start)
-                start = glyph.start
-                chars.append(char)
-                moves.append((-glyph.dx, _pdf_width(font, char) - glyph.advance + glyph.dx, glyph.dy))
+            written, moved = _plan(font, shaper, word, ligatures)
+            for index, before, after, dy in moved:
+                moves[at + index] = (before, after, dy)
+            chars.append(written)
+            at += len(written)
         return self._write(font, "".join(chars), moves)
 
-    def _write(self, font: Any, chars: str, moves: list[tuple[float, float, float]]) -> str:
+    def _write(self, font: Any, chars: str, moves: dict[int, tuple[float, float, float]]) -> str:
         canv = self._canvas
         doc = canv._doc
         size = self._fontsize
-        rise = self._rise
+        escape = canv._escape
         out: list[str] = []
-        array: list[bytes | float] = []
-        current_rise = 0.0
+        array: list[str] = []
 
         def flush() -> None:
-            parts: list[str] = []
-            run, number = b"", 0.0
-            for item in array:
-                if isinstance(item, bytes):
-                    if abs(number) > 1e-6:
-                        parts.append(fp_str(number))
-                    run, number = run + item, 0.0
-                else:
-                    if run:
-                        parts.append(f"({canv._escape(run)})")
-                    run, number = b"", number + item
-            if run:
-                parts.append(f"({canv._escape(run)})")
-            if abs(number) > 1e-6:  # kept: what follows on the line starts where this glyph's advance ends
-                parts.append(fp_str(number))
-            if len(parts) == 1 and parts[0].startswith("("):
-                out.append(f"{parts[0]} Tj")
-            elif parts:
-                out.append(f"[{' '.join(parts)}] TJ")
+            if len(array) == 1 and array[0].startswith("("):
+                out.append(f"{array[0]} Tj")
+            elif array:
+                out.append(f"[{' '.join(array)}] TJ")
             array.clear()
 
-        i = 0
+        def show(part: bytes) -> None:
+            if array and array[-1].startswith("("):
+                array[-1] = array[-1][:-1] + escape(part) + ")"
+            else:
+                array.append(f"({escape(part)})")
+
+        def number(value: float) -> None:
+            if abs(value) > 1e-6:
+                if array and not array[-1].startswith("("):
+                    array[-1] = fp_str(float(array[-1]) + value)
+                else:
+                    array.append(fp_str(value))
+
+        base = 0
         for subset, codes in font.splitString(chars, doc):
             if subset != self._curSubset:
                 flush()
                 out.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf {fp_str(self._leading)} TL")
                 self._curSubset = subset
-            for byte in codes:
-                before, after, dy = moves[i]
-                i += 1
-                if dy != current_rise:
+            done = 0
+            for index in sorted(i - base for i in moves if base <= i < base + len(codes)):
+                before, after, dy = moves[base + index]
+                if index > done:
+                    show(codes[done:index])
+                if dy:
                     flush()
-                    out.append(f"{fp_str(rise + dy * size / 1000)} Ts")
-                    current_rise = dy
-                if before:
-                    array.append(before)
-                array.append(bytes((byte,)))
-                if after:
-                    array.append(after)
+                    out.append(f"{fp_str(self._rise + dy * size / 1000)} Ts")
+                number(before)
+                show(codes[index : index + 1])
+                number(after)
+                if dy:
+                    flush()
+                    out.append(f"{fp_str(self._rise)} Ts")
+                done = index + 1
+            if done < len(codes):
+                show(codes[done:])
+            base += len(codes)
         flush()
-        if current_rise:
-            out.append(f"{fp_str(rise)} Ts")
         return " ".join(out)
