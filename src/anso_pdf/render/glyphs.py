@@ -162,7 +162,7 @@ class ShapedText(PDFTextObject):
 
         base = 0
         for subset, codes in font.splitString(chars, doc):
-            if subset != self._curSubset:
+            if subset != self._curSubset:  # type: ignore[has-type]
                 flush()
                 out.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf {fp_str(self._leading)} TL")
                 self._curSubset = subset
