@@ -29,13 +29,19 @@ class EventDate:
 
 
 _DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_MONTHS = {name.lower(): number for number in range(1, 13)
+           for name in (calendar.month_name[number], calendar.month_abbr[number])}
+_MONTHS["sept"] = 9
+_MONTH_WORD = r"([A-Za-z]{3,9})\.?"
 
 
 def parse_event_date(text: str) -> EventDate:
-    """Parse `2019-09-04` or `2019-10`; raise ValueError with a message a person can act on."""
+    """Parse `2019-09-04` or `2019-10`; raise ValueError with a message a person can act on: a date written
+    another way ("4 Sept 2026", "Sept 4, 2026", "2026-9-4") is answered with the ISO date it means, and one that
+    reads two ways (04/09/2026) with both."""
     m = _DATE.fullmatch(text.strip())
     if not m:
-        raise ValueError(f"'{text}' is not a date; write 2019-09-04, or 2019-10 for a whole month")
+        raise ValueError(_other_spelling(text))
     year, month = int(m.group(1)), int(m.group(2))
     if not 1 <= month <= 12:
         raise ValueError(f"'{text}' has no month {month}; months are 01 to 12")
@@ -46,6 +52,53 @@ def parse_event_date(text: str) -> EventDate:
         raise ValueError(f"'{text}' is not a day of {calendar.month_name[month]} {year}")
     date(year, month, day)
     return EventDate(year, month, day)
+
+
+def _iso(year: int, month: int, day: int | None) -> str | None:
+    """The ISO spelling of a real day (or month), or None."""
+    if not (1 <= month <= 12 and 1000 <= year <= 9999):
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _other_spelling(text: str) -> str:
+    """The message for a date not written as YYYY-MM-DD: what it means in ISO, when that is certain."""
+    t = re.sub(r"\s+", " ", text.strip()).replace(",", "")
+    month_of = _MONTHS.get
+    candidates: list[str | None] = []
+    if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?", t):  # 2026-9-4, 2026/09/04
+        candidates = [_iso(int(m[1]), int(m[2]), int(m[3]) if m[3] else None)]
+    elif m := re.fullmatch(rf"(\d{{1,2}})(?:st|nd|rd|th)?\.? {_MONTH_WORD} (\d{{4}})", t):  # 4 Sept 2026
+        month = month_of(m[2].lower())
+        candidates = [_iso(int(m[3]), month, int(m[1]))] if month else []
+    elif m := re.fullmatch(rf"{_MONTH_WORD} (\d{{1,2}})(?:st|nd|rd|th)? (\d{{4}})", t):  # Sept 4, 2026
+        month = month_of(m[1].lower())
+        candidates = [_iso(int(m[3]), month, int(m[2]))] if month else []
+    elif m := re.fullmatch(rf"{_MONTH_WORD} (\d{{4}})", t):  # October 2026: a whole month
+        month = month_of(m[1].lower())
+        candidates = [_iso(int(m[2]), month, None)] if month else []
+    elif m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", t):  # 04/09/2026: day first or month first
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        readings = {_iso(year, b, a), _iso(year, a, b)} - {None}
+        if len(readings) == 2:
+            day_first, month_first = _iso(year, b, a), _iso(year, a, b)
+            assert day_first is not None and month_first is not None
+            return (f"'{text}' can be read two ways: {_spoken(day_first)} (day first) or {_spoken(month_first)} "
+                    f"(month first); write {day_first} or {month_first}")
+        candidates = list(readings)
+    found = [c for c in candidates if c]
+    if len(found) == 1:
+        return f"'{text}' is not written as year-month-day; write {found[0]}"
+    return f"'{text}' is not a date; write it as year-month-day (2019-09-04), or year-month for a whole month (2019-10)"
+
+
+def _spoken(iso: str) -> str:
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{day} {calendar.month_name[month]} {year}"
 
 
 def default_label(start: EventDate, end: EventDate | None) -> str:
@@ -92,7 +145,30 @@ def parse_colour(text: str) -> Colour:
         if any(p > 100 for p in parts):
             raise ValueError(f"'{text}': each CMYK value is a percentage from 0 to 100")
         return Colour(cmyk=tuple(p / 100 for p in parts))  # type: ignore[arg-type]
+    code = _code_of(t)
+    if code is not None:
+        raise ValueError(f"'{text}' is not a colour code; write \"{code}\" (the same colour as a code), or your house "
+                         "colour's own code")
     raise ValueError(f"'{text}' is not a colour; write \"#1F4E8C\" or \"cmyk(100, 60, 0, 20)\"")
+
+
+def _code_of(text: str) -> str | None:
+    """The "#RRGGBB" of a CSS colour name ("navy"), a short code ("#17C"), a code without '#' or rgb(r, g, b)."""
+    from PIL import ImageColor
+
+    t = text.strip().lower()
+    bare = t.lstrip("#")
+    if re.fullmatch(r"[0-9a-f]{3}", bare) and t.startswith("#"):
+        t = "#" + bare
+    elif re.fullmatch(r"[0-9a-f]{6}", bare):
+        t = "#" + bare
+    elif t not in ImageColor.colormap and not re.fullmatch(r"rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)", t):
+        return None
+    try:
+        rgb = ImageColor.getrgb(t)
+    except ValueError:
+        return None
+    return "#" + "".join(f"{v:02X}" for v in rgb[:3])
 
 
 LINK_SCHEMES = ("https", "http", "mailto")
