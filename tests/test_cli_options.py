@@ -137,3 +137,28 @@ def test_preview_is_readable_by_default(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 0, result.output
     with Image.open(tmp_path / "build" / "x-1.png") as page:
         assert page.width >= 8.2 * 110 and page.height >= 11 * 110  # A4 or Letter at 110 dpi
+
+
+def test_new_writes_a_schema_its_schema_line_can_find_once_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed with pip there is no docs/ folder: `new` writes the schema beside the issue and points to it."""
+    from anso_pdf.cli import editor
+
+    monkeypatch.setattr(editor, "source_tree", lambda: tmp_path / "not-a-checkout")
+    (tmp_path / "issues").mkdir()
+    result = _run(["new", "issues/2026-09.yaml"], tmp_path, monkeypatch)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "issues" / "2026-09.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=issue-format.schema.json"
+    schema = tmp_path / "issues" / "issue-format.schema.json"
+    assert json.loads(schema.read_text(encoding="utf-8")) == json.loads(editor.schema_text())
+    assert "docs/" not in text  # it names no file an installed tool does not have
+    # the next issue finds the same schema and writes no second one
+    assert _run(["new", "issues/2026-10.yaml"], tmp_path, monkeypatch).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "issues").iterdir()) == ["2026-09.yaml", "2026-10.yaml", "issue-format.schema.json"]
+    # `schema -o FOLDER/` writes the file `new` looks for
+    (tmp_path / "other").mkdir()
+    assert _run(["schema", "-o", "other/"], tmp_path, monkeypatch).exit_code == 0
+    assert (tmp_path / "other" / "issue-format.schema.json").is_file()
+    assert _run(["new", "--no-schema", "other/x.yaml"], tmp_path, monkeypatch).exit_code == 0
+    assert (tmp_path / "other" / "x.yaml").read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=issue-format.schema.json")

@@ -40,21 +40,27 @@ def _fail(message: str, status: int = 1) -> typer.Exit:
 # --- new -------------------------------------------------------------------------------------------------------
 
 
+def source_tree() -> Path:
+    """The checkout this package runs from, when it runs from one (not once installed)."""
+    return Path(__file__).resolve().parents[3]
+
+
 def find_schema(target: Path) -> Path | None:
-    """docs/issue-format.schema.json in the new file's folder or above it, in the current folder or above it,
-    or in the source tree this package runs from."""
-    starts = [target.absolute().parent, Path.cwd(), Path(__file__).resolve().parents[3]]
-    for start in starts:
+    """A schema the new file can point to: issue-format.schema.json beside it or in a folder above it (where
+    `anso-pdf schema -o` writes it) or docs/issue-format.schema.json there; the same above the current folder; or
+    docs/issue-format.schema.json in the source tree this package runs from."""
+    for start in (target.absolute().parent, Path.cwd()):
         for folder in (start, *start.parents):
-            candidate = folder / SCHEMA_FILE
-            if candidate.is_file():
-                return candidate
-    return None
+            for candidate in (folder / SCHEMA_FILE.name, folder / SCHEMA_FILE):
+                if candidate.is_file():
+                    return candidate
+    candidate = source_tree() / SCHEMA_FILE
+    return candidate if candidate.is_file() else None
 
 
-def schema_reference(target: Path) -> str | None:
+def schema_reference(target: Path, schema: Path | None = None) -> str | None:
     """The `$schema=` value for a new file: the schema file relative to the new file's folder."""
-    schema = find_schema(target)
+    schema = schema or find_schema(target)
     if schema is None:
         return None
     try:
@@ -91,21 +97,31 @@ def new(
         typer.Option("--from", help="An earlier issue file: keep its masthead, contact, style and sections, with placeholder text.",
                      show_default=False),
     ] = None,
+    with_schema: Annotated[bool, typer.Option("--schema/--no-schema", help="When no schema is found, write "
+                                              "issue-format.schema.json beside the new file, so editors check it as you type.")] = True,
     quiet: options.Quiet = False,
     verbose: options.Verbose = False,
     no_color: options.NoColor = False,
 ) -> None:
     """Write a new issue file: a commented template that renders as it is, or the skeleton of an earlier issue."""
     from anso_pdf import pipeline
-
-    options.apply(no_color=no_color)
     from anso_pdf.model import template
 
+    options.apply(no_color=no_color)
     if path.suffix.lower() not in ISSUE_SUFFIXES:
         raise typer.BadParameter(f"'{path}' should end in .yaml", param_hint="PATH")
     if os.path.lexists(path):
         raise _fail(f"{path}: error: the file exists; `anso-pdf new` never overwrites a file (choose another name)")
-    shown, ref = str(path), schema_reference(path)
+    shown, schema_file = str(path), find_schema(path)
+    if schema_file is None and with_schema and path.parent.is_dir():
+        schema_file = path.parent / SCHEMA_FILE.name
+        try:
+            write_atomically(schema_file, schema_text().encode("utf-8"))
+            report.say(f"wrote {quote_path(schema_file)} (the keys, for editors that check as you type)", quiet=quiet)
+        except OutputError as exc:
+            report.say(f"{quote_path(exc.path)}: could not write the schema: {exc.reason}; the new file has no $schema line")
+            schema_file = None
+    ref = schema_reference(path, schema_file)
     if earlier is None:
         text = template.blank_issue(shown, ref, date.today())
     else:
@@ -142,12 +158,15 @@ def schema(
     verbose: options.Verbose = False,
     no_color: options.NoColor = False,
 ) -> None:
-    """Print the JSON Schema of the issue file, for editors that check YAML as you type."""
+    """Print the JSON Schema of the issue file, for editors that check YAML as you type. `-o issues/` writes
+    issues/issue-format.schema.json, which `anso-pdf new` then points new issue files to."""
     options.apply(no_color=no_color)
     text = schema_text()
     if output is None:
         sys.stdout.write(text)
         return
+    if output.is_dir() or str(output).endswith(("/", os.sep)):
+        output = output / SCHEMA_FILE.name
     try:
         write_atomically(output, text.encode("utf-8"))
     except OutputError as exc:

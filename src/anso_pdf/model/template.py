@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from datetime import date
 from pathlib import Path
 
@@ -214,13 +215,16 @@ def placeholder_events(today: date, indent: int) -> list[str]:
 
 def header(shown: str, schema_ref: str | None, *, origin: str | None = None) -> list[str]:
     lines = [f"# yaml-language-server: $schema={schema_ref}"] if schema_ref else []
+    shown = shlex.quote(shown)  # the commands below can be copied into a shell as they are
     made = f"from {origin} " if origin else ""
     lines += [
         f"# A new issue, made {made}by `anso-pdf new`. Replace every placeholder, then:",
         f"#   anso-pdf check {shown}    reports every problem with its line; writes nothing",
         f"#   anso-pdf watch {shown}    renders again each time you save",
         f"#   anso-pdf render {shown}   the PDF to email and the -press.pdf for the printer",
-        "# The keys are described in docs/format-reference.md; docs/guide.md walks through an issue.",
+        "# Every key is explained in `anso-pdf schema`" + (" (an editor that reads the first line shows it as you type,"
+                                                           if schema_ref else "; `anso-pdf --help` lists the commands."),
+        *(["# and marks mistakes); `anso-pdf --help` lists the commands."] if schema_ref else []),
         "format: 1",
         "",
     ]

@@ -158,9 +158,7 @@ def _code_of(text: str) -> str | None:
 
     t = text.strip().lower()
     bare = t.lstrip("#")
-    if re.fullmatch(r"[0-9a-f]{3}", bare) and t.startswith("#"):
-        t = "#" + bare
-    elif re.fullmatch(r"[0-9a-f]{6}", bare):
+    if re.fullmatch(r"[0-9a-f]{3}", bare) and t.startswith("#") or re.fullmatch(r"[0-9a-f]{6}", bare):
         t = "#" + bare
     elif t not in ImageColor.colormap and not re.fullmatch(r"rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)", t):
         return None
