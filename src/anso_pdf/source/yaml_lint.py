@@ -274,6 +274,9 @@ class _Scanner:
         deeper = None
         while self.stack and self.stack[-1].column > column:
             deeper = self.stack.pop()
+        if (len(self.stack) > 1 and kind == "map" and self.stack[-1].kind == "seq" and self.stack[-1].column == column
+                and self.stack[-2].kind == "map" and self.stack[-2].column == column):
+            self.stack.pop()  # `key:` then `- item` at the key's own column: the list ends at the next key
         if self.stack and self.stack[-1].column == column:
             top = self.stack[-1]
             if top.kind == "seq" and kind == "map":
@@ -366,14 +369,18 @@ class _Scanner:
             end = _quote_end(value, head)
             if end > 0:
                 return index + 1
+            after = self.quoted(index, head, column, key_column)
+            if after > index + 1 and index + 1 not in self.out.unrepaired:
+                return after  # closed on a later line: a value over several lines
             body, _ = _split_comment(value)
             closing = body[-1:] if len(body) > 1 else ""
             if closing and closing in "\"'\u201d\u2019" and closing != head:
+                self.out.unrepaired.discard(index + 1)
                 self.error(number, column, f"the value starts with {head} but ends with {closing}",
                            f"begin and end it with the same straight quote: {name}: {head}{body[1:-1]}{head}")
                 self.lines[index] = line[:column] + _quoted(body[1:-1]) + line[column + len(body):]
                 return index + 1
-            return self.quoted(index, head, column)
+            return after
         if head in _CURLY_OPEN:
             text, _ = _split_comment(value)
             if ": " in text or text.endswith(":"):
@@ -417,11 +424,16 @@ class _Scanner:
             n += 1
         return n
 
-    def quoted(self, index: int, quote: str, column: int) -> int:
-        """Skip the lines of a quoted value that goes on over several lines (each line read once)."""
+    def quoted(self, index: int, quote: str, column: int, key_column: int = -1) -> int:
+        """Skip the lines of a quoted value that goes on over several lines (each line read once). A line back at
+        the key's indentation or less ends the search: the quote was not closed."""
         limit = min(len(self.lines), index + 200)
         for n in range(index + 1, limit):
-            if _quote_end(quote + self.lines[n], quote) > 0:
+            line = self.lines[n]
+            if line.strip() and len(line) - len(line.lstrip(" ")) <= key_column:
+                self.out.unrepaired.add(index + 1)
+                return index + 1  # the lines after it are read as they stand
+            if _quote_end(quote + line, quote) > 0:
                 return n + 1
         self.out.unrepaired.add(index + 1)
         return limit  # never closed nearby: the parser says where it opens
