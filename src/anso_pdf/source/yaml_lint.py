@@ -391,8 +391,8 @@ class _Scanner:
             end = _flow_end(value)
             if end < 0:
                 return self.flow(index, column)
-            after, _ = _split_comment(value[end:])
-            if re.match(r"\s*[^\s\]},#]", after):
+            trailing, _ = _split_comment(value[end:])
+            if re.match(r"\s*[^\s\]},#]", trailing):
                 text, _ = _split_comment(value)
                 requote(text, f"a value starting with '{head}' is read as a {'list' if head == '[' else 'mapping'}, "
                         f"and the text after '{value[end - 1]}' cannot follow it")
