@@ -64,8 +64,10 @@ def _end_line(runs: list[tuple[_Font, float, str, float]], word_space: float,
     runs.clear()
 
 
-def drawn_lines(pdf: bytes) -> list[tuple[str, float, float]]:
-    """Every text line of the PDF: (text, drawn advance, HarfBuzz's advance) in points."""
+def drawn_lines(pdf: bytes, leads: list[tuple[float, float]] | None = None) -> list[tuple[str, float, float]]:
+    """Every text line of the PDF: (text, drawn advance, HarfBuzz's advance) in points. `leads` gets the TJ
+    numbers that move a line's start (thousandths of an em, and the size)."""
+    leads = [] if leads is None else leads
     out: list[tuple[str, float, float]] = []
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         for page in doc.pages:
@@ -88,8 +90,10 @@ def drawn_lines(pdf: bytes) -> list[tuple[str, float, float]]:
                             for code in bytes(item):
                                 text += font.text.get(code, "")
                                 advance += font.widths[code]
-                        else:
+                        elif runs or text:
                             advance -= float(item)
+                        else:  # before a line's first glyph: where the line starts (hanging punctuation), no advance
+                            leads.append((float(item), size))
                     runs.append((font, size, text, advance))
                 elif name in ("T*", "ET", "Td", "Tm"):
                     _end_line(runs, word_space, out)
@@ -97,10 +101,45 @@ def drawn_lines(pdf: bytes) -> list[tuple[str, float, float]]:
 
 
 def test_every_line_is_drawn_as_harfbuzz_shapes_it(sample_pdfs: dict[str, bytes]) -> None:
-    lines = drawn_lines(sample_pdfs["email"])
+    leads: list[tuple[float, float]] = []
+    lines = drawn_lines(sample_pdfs["email"], leads)
     assert len(lines) > 200  # every line of the four pages (248 in the sample)
     off = [(t, round(d - e, 3)) for t, d, e in lines if abs(d - e) > 0.1]
     assert not off, off[:5]
+    # the justified lines that open with a quotation mark start half its advance to the left (hanging punctuation)
+    quote = shaping.shaper(getFont(SERIF)).word_width("\u201c")
+    assert leads and all(abs(lead - quote / 2) < 0.01 for lead, _ in leads), leads
+
+
+def test_punctuation_hangs_into_the_margins_of_justified_lines() -> None:
+    """A justified line ending in a hyphen, comma, full stop or closing quote may be wider by that share of it, one
+    starting with an opening quote too; drawn shifted left by the start's share, each line then runs from the
+    left edge less its start's protrusion to the right edge plus its end's."""
+    register_fonts()
+    font = getFont(SERIF)
+    text = ("\u201cWe met, talked and agreed.\u201d The committee, after long deliberation, approved the "
+            "arrangement; further consultations followed, and \u201cconsensus\u201d was reached. ") * 4
+    words = text.split()
+    cuts = {"deliberation": ("delib", "eration"), "arrangement;": ("arrange", "ment;"),
+            "consultations": ("consul", "tations"), "committee,": ("com", "mittee,")}
+
+    def hyphenate(word: str) -> list[tuple[str, str]]:
+        return [cuts[word]] if word in cuts else []
+
+    hung = 0
+    for width in (110.0, 130.0, 150.0, 170.0):
+        lines = linebreak.break_words(words, [width], SERIF, 9.0, hyphenate=hyphenate, hanging=True)
+        plain = linebreak.break_words(words, [width], SERIF, 9.0, hyphenate=hyphenate)
+        assert lines is not None and plain is not None
+        for line in lines[:-1]:
+            drawn = shaping.width(font, " ".join(line.words), 9.0)
+            first, last = line.words[0][0], line.words[-1][-1]
+            start = shaping.protrusion(font, first, shaping.LEFT) * 0.009
+            end = shaping.protrusion(font, last, shaping.RIGHT) * 0.009
+            assert abs(drawn + line.extra - (width + start + end)) < 1e-6
+            hung += bool(start) + bool(end)
+    assert hung > 10
+    assert shaping.RIGHT["-"] == shaping.RIGHT[","] == shaping.RIGHT["."] == 0.7
 
 
 def test_kerning_and_ligatures_are_drawn_and_copy_out_as_written(sample_pdfs: dict[str, bytes]) -> None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from html import escape as _html_escape  # (xml.sax.saxutils would import urllib.request: 16 ms at start-up)
+from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import paragraph as _reportlab_paragraph
@@ -129,6 +130,17 @@ class MeasuredParagraph(Paragraph):
             canvas.setNamedCB(LINK_MARKER, lambda *_: None)
         with tagged(canvas, getattr(self, "anso_tag", "")):
             super().drawOn(canvas, x, y, _sW)
+
+    def drawPara(self, debug: int = 0) -> Any:  # noqa: N802 (ReportLab's name)
+        """ReportLab draws the lines; each line of a paragraph whose lines hang their punctuation (linebreak.py
+        counted it in the line's width) starts shifted left by its first character's protrusion (render/glyphs.py
+        reads the canvas' `anso_hanging`)."""
+        canvas = self.canv
+        canvas.anso_hanging = self.__dict__.get("_anso_hanging", False)
+        try:
+            return super().drawPara(debug)
+        finally:
+            canvas.anso_hanging = False
 
     def breakLines(self, width):  # type: ignore[no-untyped-def]  # noqa: N802 (ReportLab's name)
         lines = linebreak.break_lines(self, width)

@@ -48,7 +48,7 @@ from typing import Any
 # ReportLab's own word classes and hyphenation patterns, so the lines are the ones its drawing and splitting
 # expect (reportlab is pinned to 5.1.0); no Paragraph is made here, so no user text goes unescaped.
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
-from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
 from reportlab.platypus.paragraph import (  # noqa: TID251
     _hy_letters_pat,
     _hy_pfx_pat,
@@ -65,6 +65,7 @@ from reportlab.platypus.paragraph import (  # noqa: TID251
 from reportlab.rl_settings import hyphenationMinWordLength
 
 from anso_pdf.layout import breakmemo
+from anso_pdf.layout.shaping import LEFT, RIGHT, hanging, protrusion
 
 STRETCH = 0.5  # a word space stretched by half its width has badness 100
 MAX_STRETCH = 3.0  # first pass: lines whose word space is at most this many times the natural one
@@ -82,6 +83,7 @@ RAGGED_DEMERITS = 1000.0
 MAX_GAP = 0.4  # first pass: lines leaving at most this share of their width empty
 SHORT_LAST = 0.2  # a last line shorter than this share of its width costs up to SHORT_LAST_DEMERITS
 SHORT_LAST_DEMERITS = 10000.0
+HANGING = True  # justified body text hangs its punctuation into the margins (optical margin alignment)
 
 Hyphenator = Callable[[str], Iterable[tuple[str, str]]]
 
@@ -155,6 +157,7 @@ def break_words(
     hyphen_penalty: float | None = None,
     forbid_final_hyphen: bool | None = None,
     ragged: bool = False,
+    hanging: bool = False,
 ) -> list[Line] | None:
     """Break `words` into lines of `widths` (the first line's width, then the others'; the last entry repeats)
     with the least total demerits. None when a piece of a word is wider than its line. The penalties are the
@@ -163,7 +166,11 @@ def break_words(
     ragged: set ragged-right instead of justified: word spaces keep their width (no stretch, no shrink, so no
     line is wider than its width), and a line costs the square of what it leaves empty at the right edge
     (RAGGED_DEMERITS) instead of its badness; the last line costs nothing unless it is very short (SHORT_LAST).
-    The hyphen rules are the same."""
+    The hyphen rules are the same.
+
+    hanging: punctuation at a line's start or end hangs into the margin (layout/shaping.py's LEFT and RIGHT): the
+    line may be that much wider, and its `extra` counts it, so drawn shifted left by the start's protrusion
+    (render/glyphs.py) it ends that far past the right edge."""
     hyphen_penalty = HYPHEN_PENALTY if hyphen_penalty is None else hyphen_penalty
     forbid_final_hyphen = FORBID_FINAL_HYPHEN if forbid_final_hyphen is None else forbid_final_hyphen
     width_of = _widths(font, size)
@@ -172,6 +179,7 @@ def break_words(
     unit = STRETCH * space  # stretch of one word space
     squeeze = 0.0 if ragged else shrinkage * space  # most a word space may shrink
     first_width, other_width = widths[0], widths[min(1, len(widths) - 1)]
+    face = getFont(font) if hanging else None
 
     # pieces: words cut at their hyphenation points
     texts: list[str] = []
@@ -200,6 +208,16 @@ def break_words(
             head_hyphen.append(0.0 if last_piece else width_of(word[: bounds[k + 1]] + "-") - upto - hyphen)
     n = len(texts)
     after[-1] = _END
+    # hanging punctuation: how far a line starting at piece a (left[a]) or ending after piece e - 1 (right[e - 1])
+    # may reach into the margin, in points
+    left, right = [0.0] * n, [0.0] * n
+    if face is not None:
+        scale = size * 0.001
+        dash = protrusion(face, "-", RIGHT) * scale
+        for i, text in enumerate(texts):
+            left[i] = protrusion(face, text[0], LEFT) * scale if text else 0.0
+            right[i] = dash if after[i] == _HYPHEN else protrusion(face, text[-1], RIGHT) * scale if text else 0.0
+        right[-1] = 0.0  # the last line is set ragged: nothing to line up at its end
     # prefix sums over pieces: x[i] width of pieces before i, sp[i] word spaces after them, nb[i] no-break spaces
     x, sp, nb = [0.0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
     for i, text in enumerate(texts):
@@ -228,13 +246,13 @@ def break_words(
             while lo < len(starts):  # even squeezed and without a hyphen, the line from starts[lo] is too wide
                 a = starts[lo]
                 limit = first_width if a == 0 else other_width
-                if x[e] - x[a] + tail[a] + (space - squeeze) * (spaces_e - sp[a]) <= limit + _FUZZ:
+                if x[e] - x[a] + tail[a] + (space - squeeze) * (spaces_e - sp[a]) <= limit + left[a] + right[e - 1] + _FUZZ:
                     break
                 lo += 1
             row = [inf] * runs
             links: list[tuple[int, int] | None] = [None] * runs
             for a in starts[lo:]:
-                line_width = first_width if a == 0 else other_width
+                line_width = (first_width if a == 0 else other_width) + left[a] + right[e - 1]
                 spaces = spaces_e - sp[a]
                 if a and after[a - 1] == _HYPHEN and owner[a] == owner[e - 1]:  # a line inside one word, both ends broken: shaped alone
                     natural = width_of("".join(texts[a:e]) + ("-" if hyph else ""))
@@ -308,7 +326,7 @@ def break_words(
             ends = after[j] != _HYPHEN
             out.append(word if begins and ends else _SplitWordEnd(text) if ends else _SplitWordHY(text + "-"))
             i = j + 1
-        line_width = first_width if number == 0 else other_width
+        line_width = (first_width if number == 0 else other_width) + left[a] + right[e - 1]
         natural = -space
         for w in out:  # summed as ReportLab's breaker sums, so the same line gets the same extraSpace
             natural = natural + space + width_of(w)
@@ -372,15 +390,17 @@ def _rejoins(lines: list[tuple[float, list[str]]], words: list[str]) -> bool:
     return not head and out == [str(w) for w in words]
 
 
-def settings() -> tuple[float | bool, ...]:
+def settings() -> tuple[Any, ...]:
     """Everything that tunes the breaker, read now: lines kept between runs are kept for these (layout/breakmemo.py)."""
     return (STRETCH, MAX_STRETCH, LINE_PENALTY, HYPHEN_PENALTY, DOUBLE_HYPHEN_DEMERITS, MAX_HYPHENS_IN_A_ROW,
-            FINAL_HYPHEN_DEMERITS, FORBID_FINAL_HYPHEN, RAGGED_DEMERITS, MAX_GAP, SHORT_LAST, SHORT_LAST_DEMERITS)
+            FINAL_HYPHEN_DEMERITS, FORBID_FINAL_HYPHEN, RAGGED_DEMERITS, MAX_GAP, SHORT_LAST, SHORT_LAST_DEMERITS,
+            HANGING, hanging())
 
 
 def break_lines(para: Any, width: float | Sequence[float]) -> Any:
     """What `Paragraph.breakLines(width)` returns, broken total-fit; None when the paragraph is not one this
     module sets (then ReportLab's breaker must)."""
+    para._anso_hanging = False  # set below when these lines hang their punctuation (render/glyphs.py shifts them)
     if not _simple(para):
         return None
     widths = list(width) if isinstance(width, (list, tuple)) else [width]
@@ -416,7 +436,8 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
                 result = None  # not this paragraph's words: a kept entry is never trusted further than that
             if result is None:
                 broken = break_words(words, widths, f.fontName, f.fontSize, hyphenate=hyphenate,
-                                     shrinkage=style.spaceShrinkage or 0.0, min_length=min_length, ragged=ragged)
+                                     shrinkage=style.spaceShrinkage or 0.0, min_length=min_length, ragged=ragged,
+                                     hanging=HANGING and not ragged)
                 if broken is None:
                     return None
                 result = ([(ln.extra, ln.words) for ln in broken], sum(ln.hyphenated for ln in broken))
@@ -426,6 +447,7 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
                 _RESULTS.clear()
             _RESULTS[key] = result
         lines, hyphenated = [(extra, list(ws)) for extra, ws in result[0]], result[1]
+    para._anso_hanging = HANGING and para.style.alignment == TA_JUSTIFY  # the lines count it: drawn shifted
     para.height = 0  # as ReportLab's breakLines leaves it; wrap sets the height from the lines
     para._width_max = max(w - extra for w, (extra, _) in zip(_line_widths(widths, 0, len(lines)), lines, strict=True))
     para._hyphenations, para._splitLongWordCount = hyphenated, 0

@@ -118,6 +118,8 @@ class ShapedText(PDFTextObject):
         ligatures = not getattr(self, "_charSpace", 0)
         chars: list[str] = []
         moves: dict[int, tuple[float, float, float]] = {}
+        # a line of a paragraph that hangs its punctuation starts that much to the left (layout/linebreak.py)
+        lead = shaping.protrusion(font, text[0], shaping.LEFT) if getattr(self._canvas, "anso_hanging", False) else 0.0
         at = 0
         for k, word in enumerate(text.split(" ")):
             if k:
@@ -130,6 +132,9 @@ class ShapedText(PDFTextObject):
                 moves[at + index] = (before, after, dy)
             chars.append(written)
             at += len(written)
+        if lead:
+            before, after, dy = moves.get(0, (0.0, 0.0, 0.0))
+            moves[0] = (before + lead, after, dy)
         return self._write(font, "".join(chars), moves)
 
     def _write(self, font: Any, chars: str, moves: dict[int, tuple[float, float, float]]) -> str:
