@@ -246,3 +246,52 @@ def test_a_section_that_continues_jumps_with_a_jump_line_and_resumes_after_a_hea
     assert page3 == [("GridPad", 0, 260 - 3 * L, 3 * L), ("s1.p1", 0, 260 - 7 * L, 4 * L),
                      ("s1.p1", 110, 260 - 7 * L, 7 * L)]
     assert result.fits
+
+
+def test_a_jump_keeps_room_at_the_foot_for_the_sections_after_it_on_its_page() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [
+        story("s1", [(Lines(50, "s1.p1"), False)], continues_on=3),
+        story("s2", [(Box(2 * L, "s2.title", keep_with_next=True), True), (Lines(4, "s2.p1"), False)]),
+        story("s3", [(Lines(4, "s3.p1"), False)], page=2),
+    ])
+    assert result.fits
+    assert result.section_pages == {"s1": 1, "s2": 1, "s3": 2}
+    assert result.continuation_pages == {"s1": 3}
+    # a spanning heading is set only with room for four lines under it: 6 lines kept (the fewest that hold s2),
+    # so s1 has 14 lines in each column, the last one taken by its jump line; s2 goes on under the jump line,
+    # half a line below it
+    assert where(result, 1) == [
+        ("s1.p1", 0, 6 * L, 14 * L), ("s1.p1", 110, 7 * L, 13 * L), ("JumpLine", 110, 6 * L, L),
+        ("s2.title", 0, 3.5 * L, 2 * L), ("s2.p1", 0, 1.5 * L, 2 * L), ("s2.p1", 110, 1.5 * L, 2 * L),
+    ]
+
+
+def test_a_section_with_no_room_on_a_page_starts_on_the_next_and_jumps_from_there() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [
+        story("s1", [(Lines(39, "s1.p1"), False)]),
+        story("s2", [(Box(2 * L, "s2.title", keep_with_next=True), True), (Lines(60, "s2.p1"), False)],
+              continues_on=4),
+    ])
+    # no jump line under s1's text on page 1: s2 starts on page 2, and its jump line is at that page's foot
+    assert [p[0] for p in where(result, 1)] == ["s1.p1", "s1.p1"]
+    assert result.section_pages["s2"] == 2
+    assert [p[0] for p in where(result, 2)][-1] == "JumpLine"
+    assert result.continuation_pages == {"s2": 4}
+
+
+def test_a_section_with_no_room_before_the_next_pin_is_set_whole_on_its_continues_on_page() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [
+        story("s1", [(Lines(39, "s1.p1"), False)]),
+        story("s2", [(Box(2 * L, "s2.title", keep_with_next=True), True), (Lines(6, "s2.p1"), False)],
+              continues_on=4),
+        story("s3", [(Lines(4, "s3.p1"), False)], page=2),
+    ])
+    assert result.fits
+    assert [p[0] for p in where(result, 1)] == ["s1.p1", "s1.p1"]  # no jump line under another section's text
+    assert where(result, 4) == [("s2.title", 0, 260 - 2 * L, 2 * L), ("s2.p1", 0, 260 - 5 * L, 3 * L),
+                                ("s2.p1", 110, 260 - 5 * L, 3 * L)]
+    assert result.section_pages["s2"] == 4 and result.moved == {"s2": 1}
+    assert result.continuation_pages == {}

@@ -70,6 +70,12 @@ def lay_out(issue: Issue, diags: Diagnostics,
     by_page = {page: att for chain, att in zip(chains, chosen, strict=True) for page in chain}
     final = _compose(by_page)
     check_nothing_lost(final, diags)
+    for section in issue.sections:
+        if section.key in final.pagination.moved:
+            left, start = final.pagination.moved[section.key], final.pagination.section_pages.get(section.key)
+            diags.warning(section.span, f"section '{section.title}' has no room to start on page {left}, so all of "
+                          f"it is set on page {start}, where it was to continue",
+                          f"to start it on page {left}, shorten what comes before it there")
     for page in range(1, PAGES + 1):
         share = by_page[page].empty_share[page]
         if share > UNDERFULL:
@@ -203,6 +209,7 @@ def _compose(by_page: dict[int, Attempt]) -> Attempt:
                                  if n in by_page[n].pagination.lowest}),
         overflows=MappingProxyType({}),
         errors=(),
+        moved=MappingProxyType({k: v for att in by_page.values() for k, v in att.pagination.moved.items()}),
     )
     fixed = {n: by_page[n].fixed_on(n) for n in range(1, PAGES + 1)}
     empty = {n: by_page[n].empty_share[n] for n in range(1, PAGES + 1)}

@@ -43,6 +43,7 @@ class Continuation:
     items: tuple[Item, ...]
     from_page: int
     target: int
+    whole: bool = False  # nothing of the section had room on its page: all of it goes on the target page
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Cursor:
     page: int = 1
     y: float = field(default=0.0)
     fresh: bool = True  # nothing placed yet on this page's flow area
+    lift: float = 0.0  # the floor raised above the page's bottom: room kept for the sections after a jump
 
     def __post_init__(self) -> None:
         self.y = self.area.top
@@ -62,8 +64,13 @@ class Cursor:
         return self.grid.flow[min(self.page, PAGES) - 1]
 
     @property
+    def floor(self) -> float:
+        """The lowest the current content may go: the page's bottom, or above it while a section jumps."""
+        return self.area.bottom + self.lift
+
+    @property
     def room(self) -> float:
-        return self.y - self.area.bottom
+        return self.y - self.floor
 
     def new_page(self) -> None:
         self.go_to(self.page + 1)
@@ -72,6 +79,7 @@ class Cursor:
         self.page = page
         self.y = self.area.top
         self.fresh = True
+        self.lift = 0.0
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class Pagination:
     lowest: Mapping[int, float]  # page -> the lowest bottom of a block on it
     overflows: Mapping[str, Overflow]  # section key -> what did not fit
     errors: tuple[tuple[Span | None, str], ...]  # (the section's span, what went wrong)
+    moved: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # section key -> the page it had no room on, set whole later
 
     @property
     def fits(self) -> bool:
@@ -107,6 +116,7 @@ class PageBook:
         self.lowest: dict[int, float] = {}
         self.overflows: dict[str, Overflow] = {}
         self.errors: list[tuple[Span | None, str]] = []
+        self.moved: dict[str, int] = {}
 
     def place(self, page: int, area: Area, section: str, block: Any, x: float, y: float, w: float, h: float) -> None:
         self.section_pages.setdefault(section, page)
@@ -142,6 +152,7 @@ class PageBook:
             lowest=MappingProxyType(dict(self.lowest)),
             overflows=MappingProxyType(dict(self.overflows)),
             errors=tuple(self.errors),
+            moved=MappingProxyType(dict(self.moved)),
         )
 
 
@@ -156,17 +167,65 @@ def _words(block: Any) -> int:
 
 def paginate(grid: PageGrid, styles: Styles, stories: Sequence[SectionStory], *, last_page: int = PAGES) -> Pagination:
     """Lay the stories out on the four pages; `last_page` is the last page they may use (a run of pages ends
-    before the next pin)."""
-    loop = Paginator(grid, styles, last_page=last_page)
-    loop.run(list(stories))
-    return loop.book.freeze()
+    before the next pin).
+
+    A section that may continue (`continues_on`) jumps as much of itself as the sections after it on its page
+    need: when one of them (up to the next pinned section) does not fit, the fewest whole lines at the foot of
+    the jumping section's page are kept for them, found by bisection."""
+    stories = list(stories)
+    reserve: dict[str, int] = {}
+
+    def run() -> Pagination:
+        loop = Paginator(grid, styles, last_page=last_page, reserve=reserve)
+        loop.run(stories)
+        return loop.book.freeze()
+
+    result = run()
+    for index, story in enumerate(stories):
+        key = story.section.key
+        if not story.section.continues_on or key not in result.section_pages:
+            continue
+        later = _followers(stories, index)
+        if not any(k in result.overflows for k in later):
+            continue
+        start = result.section_pages[key]
+        area = grid.flow[start - 1]
+        lo, hi = 1, int(area.height / styles.fit.leading)
+        best: tuple[int, Pagination] | None = None
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            reserve[key] = mid
+            trial = run()
+            if trial.section_pages.get(key) != start:
+                hi = mid - 1  # so much kept that the section no longer starts here: keep less
+            elif any(k in trial.overflows for k in later):
+                lo = mid + 1
+            else:
+                best, hi = (mid, trial), mid - 1
+        if best is None:
+            reserve.pop(key, None)
+        else:
+            reserve[key], result = best
+    return result
+
+
+def _followers(stories: Sequence[SectionStory], index: int) -> list[str]:
+    """The keys of the sections after `index` up to the next pinned one: those that share its pages."""
+    keys = []
+    for story in stories[index + 1 :]:
+        if story.section.page:
+            break
+        keys.append(story.section.key)
+    return keys
 
 
 class Paginator:
     """The story loop: sections in order, pins, jumps and continuations, on a cursor, a column filler and a book."""
 
-    def __init__(self, grid: PageGrid, styles: Styles, *, last_page: int = PAGES) -> None:
+    def __init__(self, grid: PageGrid, styles: Styles, *, last_page: int = PAGES,
+                 reserve: Mapping[str, int] | None = None) -> None:
         self.grid = grid
+        self.reserve = dict(reserve or {})  # section key -> grid lines its jump leaves at the foot of its page
         self.last_page = last_page
         self.st = styles
         self.L = styles.fit.leading
@@ -175,6 +234,7 @@ class Paginator:
         self.book = PageBook(self.L)
         self.limit = PAGES
         self.story: SectionStory | None = None
+        self.jump_foot = 0.0  # the bottom of the last jump line set
 
     # --- recording ----------------------------------------------------------------------------------
 
@@ -202,10 +262,20 @@ class Paginator:
                 self.cursor.go_to(section.page)  # content of the previous run that reached this page was overflow
             self.limit = (min(later_pins) - 1) if later_pins else self.last_page
             self.story = story
-            rest = self.flow(story.items, may_break=section.continues_on is not None)
-            if rest:
+            jumps = section.continues_on is not None
+            self.cursor.lift = self.reserve.get(section.key, 0) * self.L if jumps else 0.0
+            rest = self.flow(story.items, may_break=jumps)
+            lift, self.cursor.lift = self.cursor.lift, 0.0
+            if rest and section.key not in self.book.section_pages and section.key not in self.book.overflows:
+                # no room to start on this page, and the next is another section's: all of it goes to its page
+                self.book.moved[section.key] = self.cursor.page
+                pending.append(Continuation(story, tuple(rest), self.cursor.page, section.continues_on or PAGES, whole=True))
+            elif rest:
                 pending.append(Continuation(story, tuple(rest), self.cursor.page, section.continues_on or PAGES))
-                self.cursor.new_page()
+                if lift > EPS:
+                    self.cursor.y = self.jump_foot  # the sections after it go on in the room kept, under the jump line
+                else:
+                    self.cursor.new_page()
         self._flush_continuations(pending, before=PAGES + 1)
 
     def _flush_continuations(self, pending: list[Continuation], *, before: int) -> list[Continuation]:
@@ -218,13 +288,19 @@ class Paginator:
                 self.cursor.go_to(cont.target)
             self.story = cont.story
             self.limit = max(self.limit, cont.target) if before > PAGES else before - 1
-            self.book.continuation_pages[cont.story.section.key] = self.cursor.page
+            if cont.whole:
+                self.flow(list(cont.items), may_break=False)
+                continue
             head = F.GridPad(
                 paragraph(f"Continued from page {cont.from_page}: {cont.story.section.title}", self.st.continued_head),
                 self.L, after=self.L * 0.3,
             )
             head.keep_with_next = True
             self.flow([Item(head, False), *cont.items], may_break=False)
+            # the page the text really resumes on: where its head was placed (measured past the last page: none)
+            resumed = next((p.number for p in self.book.pages for pl in p.placed if pl.flowable is head), None)
+            if resumed is not None:
+                self.book.continuation_pages[cont.story.section.key] = resumed
         return keep
 
     # --- flowing items -------------------------------------------------------------------------------
@@ -243,11 +319,27 @@ class Paginator:
                 return [Item(f, False) for f in rest] + items[i:]
             run = []
             if may_break and self.cursor.page == start_page and not self._span_fits(item):
-                self._jump_line_at_bottom()
-                return items[i:]
+                if self._has_content_here():
+                    # under the section's own last column, in the line the run left below itself
+                    self._jump_line_at(max(self.cursor.y, self.cursor.area.bottom))
+                    return items[i:]
+                target = self.story.section.continues_on if self.story else None
+                if target and self.cursor.page + 1 > self.limit and target > self.cursor.page:
+                    return items[i:]  # nothing placed here, and the next page is another section's
+                # nothing of the section on this page yet: it starts on the next page, and may jump from there
+                self.cursor.new_page()
+                start_page = self.cursor.page
             self.place_span(item.flowable)
         rest = self.place_run(run, may_break=may_break and self.cursor.page == start_page)
         return [Item(f, False) for f in rest]
+
+    def _has_content_here(self) -> bool:
+        """Has the current section placed anything on the cursor's page (a jump line needs text above it)?"""
+        assert self.story is not None
+        if self.cursor.page > PAGES:
+            return True
+        key = self.story.section.key
+        return any(p.section == key for p in self.book.pages[self.cursor.page - 1].placed)
 
     def _span_fits(self, item: Item) -> bool:
         area = self.cursor.area
@@ -260,7 +352,7 @@ class Paginator:
         area = cur.area
         h = block.wrap(area.width, area.height)[1]
         need = h + (4 * self.L if keeps_with_next(block) else 0)
-        if cur.y - need < area.bottom - EPS and not cur.fresh:
+        if cur.room - need < -EPS and not cur.fresh:
             cur.new_page()
             area = cur.area
         if not cur.fresh:
@@ -287,10 +379,10 @@ class Paginator:
                 used = max(c.used for c in columns)
                 cur.y -= used + (self.L if used else 0)
                 return []
-            if may_break:
+            if may_break and (any(c.placed for c in columns) or self._has_content_here()):
                 columns, rest = filler.fill_for_jump(run, area.columns, area.column_width, avail)
                 self._place_columns(columns, area)
-                self._jump_line_at_bottom()
+                self._jump_line_at(self.cursor.floor)
                 return rest
             next_width = self.grid.flow[min(cur.page + 1, PAGES) - 1].column_width
             columns, rest = filler.no_widow_over_the_page(run, area.columns, area.column_width, avail,
@@ -304,13 +396,15 @@ class Paginator:
             cur.new_page()
         return []
 
-    def _jump_line_at_bottom(self) -> None:
+    def _jump_line_at(self, y: float) -> None:
+        """'Continued on page N' in the last column, its bottom at `y`; what follows on the page goes under it."""
         assert self.story is not None
         area = self.cursor.area
         jump = F.JumpLine(self.story.section.key, self.st.continued, self.L)
         jump.wrap(area.column_width, self.L)
         x = area.column_x(area.columns - 1)
-        self._record(jump, x, area.bottom, area.column_width, self.L)
+        self._record(jump, x, y, area.column_width, self.L)
+        self.jump_foot = y
 
     def _place_columns(self, columns: list[Column], area: Area) -> None:
         top = self.cursor.y
