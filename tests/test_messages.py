@@ -160,3 +160,14 @@ def test_a_valid_file_is_read_as_written_with_no_finding(tree: dict, width: int,
     parsed = parse_yaml(text, "t.yaml", diags)
     assert diags.items == [], [str(d) for d in diags.items]
     assert _plain(parsed) == _as_strings(yaml.safe_load(text.replace("\u2028", " ").replace("\u2029", " ").replace("\x85", " ")))
+
+
+def test_the_guide_shows_what_the_tool_prints() -> None:
+    """docs/guide.md's error examples are real runs (scripts/gen_guide_errors.py puts them there)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "scripts/gen_guide_errors.py", "--check"], cwd=root,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr

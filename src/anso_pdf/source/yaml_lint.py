@@ -204,6 +204,7 @@ class _Scanner:
             indent = len(lead.replace("\t", "  "))
             self.lines[index] = " " * indent + stripped
             self._tab_line = number
+            self._tab_lead = lead
         else:
             indent = len(lead)
         rest = stripped
@@ -259,7 +260,10 @@ class _Scanner:
         if getattr(self, "_tab_line", None) == number and self.stack:
             # a tab was taken for two spaces: line it up with the nearest open level of its kind instead
             same = [lv for lv in self.stack if lv.kind == kind] or self.stack
-            level = min(same, key=lambda lv: abs(lv.column - column))
+            lead = self._tab_lead
+            readings = {len(lead.replace("\t", " " * width)) for width in (2, 4, 8)}  # a tab is 2, 4 or 8 spaces
+            exact = [lv for lv in same if lv.column in readings]
+            level = exact[-1] if exact else min(reversed(same), key=lambda lv: abs(lv.column - column))
             while self.stack and self.stack[-1] is not level:
                 self.stack.pop()
             self.fixed_indent[number] = level.column
