@@ -163,7 +163,15 @@ def schema(
     options.apply(no_color=no_color)
     text = schema_text()
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk (`schema > /dev/full`), a closed pipe
+            # what is left in the buffer must not be flushed again at exit (a second error, printed by Python)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            if isinstance(exc, BrokenPipeError):  # `schema | head`: the reader had what it wanted
+                raise typer.Exit(1) from None
+            raise _fail(f"error: cannot write the schema to standard output: {exc.strerror or exc}") from None
         return
     if output.is_dir() or str(output).endswith(("/", os.sep)):
         output = output / SCHEMA_FILE.name

@@ -290,7 +290,7 @@ def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tu
         transform = _transform(source.icc, out.mode, profile.cmyk)
         if transform is not None:
             out = ImageCms.applyTransform(out, transform)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, ImageCms.PyCMSError) as exc:
         raise ImageProblem(f"'{source.written}' could not be converted: {exc}", source.span) from None
     out.info = {}  # nothing of the original travels: no EXIF, GPS, serial numbers, comments, XMP
     buf = io.BytesIO()
@@ -300,8 +300,16 @@ def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tu
 
 
 def _flatten(im):  # type: ignore[no-untyped-def]
-    """No transparency in print: composite on white. Greyscale and palette photos become RGB."""
+    """No transparency in print: composite on white. Greyscale and palette photos become RGB; 16- and 32-bit
+    greyscale is scaled to 8 bits first (converting I;16 straight to RGB clips every value above 255 to white:
+    issue #12 case 4)."""
     from PIL import Image
+
+    if im.mode.startswith("I;16") or im.mode == "I":
+        top = 65535 if im.mode.startswith("I;16") or (im.getextrema()[1] or 0) > 255 else 255
+        im = im.convert("I").point(lambda v: v * (255 / top)).convert("L")
+    elif im.mode == "F":
+        im = im.point(lambda v: min(max(v, 0.0), 1.0) * 255).convert("L")
 
     if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
         rgba = im.convert("RGBA")
@@ -333,23 +341,41 @@ def _transform(source_icc: bytes | None, mode: str, cmyk: bool):  # type: ignore
             return _TRANSFORMS[key]
         dest_bytes = _icc_bytes(OUTPUT_INTENT["icc"] if cmyk else "sRGB.icc")
         src = None
-        if source_icc and source_icc != dest_bytes:
-            try:
-                src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc))
-                if src.profile.xcolor_space.strip() != mode:  # e.g. a grey profile on a photo made RGB
-                    src = None
-            except (OSError, ValueError, TypeError, AttributeError):
-                src = None
+        usable = source_icc is not None and _usable_profile(source_icc, mode)
+        if usable and source_icc != dest_bytes:
+            src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc))  # type: ignore[arg-type]
         if src is None:
-            src_bytes = source_icc if source_icc == dest_bytes else _icc_bytes(default)
+            src_bytes = source_icc if usable and source_icc == dest_bytes else _icc_bytes(default)
             if src_bytes == dest_bytes and mode == out_mode:
                 _TRANSFORMS[key] = None
                 return None
             src = ImageCms.ImageCmsProfile(io.BytesIO(src_bytes))
         dest = ImageCms.ImageCmsProfile(io.BytesIO(dest_bytes))
-        transform = ImageCms.buildTransform(src, dest, mode, out_mode, renderingIntent=ImageCms.Intent.PERCEPTUAL)
+        try:
+            transform = ImageCms.buildTransform(src, dest, mode, out_mode, renderingIntent=ImageCms.Intent.PERCEPTUAL)
+        except ImageCms.PyCMSError:  # a profile that passed the checks and still cannot be used: as untagged
+            src = ImageCms.ImageCmsProfile(io.BytesIO(_icc_bytes(default)))
+            transform = ImageCms.buildTransform(src, dest, mode, out_mode, renderingIntent=ImageCms.Intent.PERCEPTUAL)
         _TRANSFORMS[key] = transform
         return transform
+
+
+# The profile classes a photo's colours can be read through: input (scanner, camera), display, output (printer),
+# colour space. Device-link, abstract and named-colour profiles describe no image's colours (issue #17).
+_PHOTO_CLASSES = {"scnr", "mntr", "prtr", "spac"}
+
+
+def _usable_profile(icc: bytes, mode: str) -> bool:
+    """True when the photo's embedded ICC profile can describe its pixels: readable, of a class that describes an
+    image, and of the photo's colour space (an RGB JPEG may carry a CMYK or grey profile). A profile that is not
+    usable is ignored: the photo is read as sRGB (CMYK as the output condition), like one without a profile."""
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc)).profile
+        return bool(profile.device_class in _PHOTO_CLASSES and profile.xcolor_space.strip() == mode)
+    except (OSError, ValueError, TypeError, AttributeError, ImageCms.PyCMSError):
+        return False
 
 
 __all__ = ["AssetError", "ImageProblem", "Prepared", "Preparation", "prepare_profiles"]

@@ -5,11 +5,16 @@ from __future__ import annotations
 import difflib
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 MAX_IMAGE_BYTES = 80 * 1024 * 1024
 MAX_PIXELS = 120_000_000  # a 120-megapixel photo is far beyond any camera original staff will use
+# What decoding one photo may take, checked from its header before anything is decoded (pixels x channels x bytes
+# per channel; preparing it takes about three times that at the peak): a 0.5 MB PNG can claim 119 megapixels of
+# RGBA, 476 MB decoded and 2.4 GB while flattened (issue #17).
+MAX_DECODED_BYTES = 400 * 1024 * 1024
 
 
 class AssetError(Exception):
@@ -48,7 +53,7 @@ def resolve_asset(written: str, issue_dir: Path) -> Path:
     if not bases:
         raise outside
     for base in bases:
-        candidate = base / text
+        candidate = _as_on_disk(base, text)
         if os.path.lexists(candidate):
             try:
                 real = candidate.resolve()
@@ -60,6 +65,27 @@ def resolve_asset(written: str, issue_dir: Path) -> Path:
     if any(os.path.lexists(b / text) for b in (issue_dir, issue_dir.parent) if b not in bases):
         raise outside  # e.g. photos/../../x.jpg: found, but only by leaving the parent folder
     raise AssetError(f"image file '{written}' not found", _similar_hint(text, bases))
+
+
+def _as_on_disk(base: Path, text: str) -> Path:
+    """base/text, or the same name as the disk spells it when only its Unicode form differs (issue #17: a name
+    written in NFD, as macOS makes them, is read NFC-normalised from the file): identical-looking is identical."""
+    candidate = base / text
+    if os.path.lexists(candidate):
+        return candidate
+    for form in ("NFC", "NFD"):
+        other = base / unicodedata.normalize(form, text)
+        if os.path.lexists(other):
+            return other
+    folder, want = candidate.parent, unicodedata.normalize("NFC", candidate.name)
+    try:
+        if folder.is_dir():
+            for entry in os.listdir(folder):
+                if unicodedata.normalize("NFC", entry) == want:
+                    return folder / entry
+    except OSError:
+        pass
+    return candidate
 
 
 def _similar_hint(text: str, bases: list[Path]) -> str:
@@ -151,6 +177,13 @@ def open_image(data: bytes):  # type: ignore[no-untyped-def]
     return Opened(io.BytesIO(data))
 
 
+def _bytes_per_channel(mode: str) -> int:
+    """Bytes per channel of a Pillow mode once decoded: 16-bit modes 2, 32-bit integer and float 4."""
+    if mode.startswith("I;16"):
+        return 2
+    return 4 if mode in ("I", "F") else 1
+
+
 def probe_image(path: Path) -> ImageInfo:
     """Open the file's header with Pillow, check format and pixel count; decode nothing large."""
     from PIL import Image, UnidentifiedImageError
@@ -172,6 +205,15 @@ def probe_image(path: Path) -> ImageInfo:
                 raise AssetError(
                     f"'{path.name}' claims {w} x {h} pixels, more than {MAX_PIXELS // 1_000_000} megapixels",
                     "export a smaller copy",
+                )
+            channels, depth = len(im.getbands()), _bytes_per_channel(im.mode)
+            if w * h * channels * depth > MAX_DECODED_BYTES:
+                need = w * h * channels * depth // (1024 * 1024)
+                fits = int((MAX_DECODED_BYTES / (channels * depth) * w / h) ** 0.5)
+                raise AssetError(
+                    f"'{path.name}' is {w} x {h} pixels with {channels} channels of {8 * depth} bits: {need} MB "
+                    f"to decode, more than the {MAX_DECODED_BYTES // (1024 * 1024)} MB a photo may take",
+                    f"export a smaller copy, at most {fits} pixels wide (a JPEG without transparency takes less)",
                 )
             orientation = im.getexif().get(0x0112, 1)
             if fmt != "JPEG":
