@@ -194,6 +194,7 @@ def _ends_hyphenated(part: Any, width: float, room: float) -> bool:
 
 NARROW = mm(62)  # justified text in narrower columns is loose: set it ragged-right (docs/typography.md)
 _RAGGED: dict[str, Any] = {}
+RAGGED_SHRINK = 0.05  # ReportLab's default, as before justified text shrank more (layout/styles.py)
 
 
 def _align_for_measure(flowable: Any, width: float) -> None:
@@ -204,7 +205,9 @@ def _align_for_measure(flowable: Any, width: float) -> None:
     original = getattr(style, "justified_original", None)
     if width < NARROW and style.alignment == TA_JUSTIFY:
         if style.name not in _RAGGED or _RAGGED[style.name].justified_original is not style:
-            ragged = type(style)(style.name + "-ragged", parent=style, alignment=TA_LEFT)  # ReportLab: same class
+            # ReportLab: same class; word spaces never shrink in ragged text (ReportLab's breaker would let a line
+            # run past the column by the justified text's shrink)
+            ragged = type(style)(style.name + "-ragged", parent=style, alignment=TA_LEFT, spaceShrinkage=RAGGED_SHRINK)
             ragged.justified_original = style
             _RAGGED[style.name] = ragged
         flowable.style = _RAGGED[style.name]

@@ -107,6 +107,22 @@ def _markup(runs: tuple[Run, ...], family: str) -> str:
     return "".join(parts)
 
 
+GREEDY_SHRINK = 0.05  # ReportLab's default spaceShrinkage
+_GREEDY: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
+
+
+def _greedy(style: ParagraphStyle) -> ParagraphStyle:
+    """The style with ReportLab's own word-space shrink, made once per style."""
+    got = _GREEDY.get(id(style))
+    if got is None or got[0] is not style:
+        copy = type(style)(style.name, parent=style, spaceShrinkage=GREEDY_SHRINK)
+        for key in ("justified_original", "anso_tag"):
+            if key in style.__dict__:
+                setattr(copy, key, style.__dict__[key])
+        got = _GREEDY[id(style)] = (style, copy)
+    return got[1]
+
+
 class MeasuredParagraph(Paragraph):
     """A Paragraph that measures once per width and style: balancing and copyfitting wrap the same
     paragraph many times at the same column width, and line breaking does not depend on the height.
@@ -144,7 +160,18 @@ class MeasuredParagraph(Paragraph):
 
     def breakLines(self, width):  # type: ignore[no-untyped-def]  # noqa: N802 (ReportLab's name)
         lines = linebreak.break_lines(self, width)
-        return super().breakLines(width) if lines is None else lines
+        if lines is not None:
+            return lines
+        style = self.style
+        if (style.spaceShrinkage or 0) <= GREEDY_SHRINK:
+            return super().breakLines(width)
+        # ReportLab's greedy breaker keeps ReportLab's own shrink: it lets a paragraph's last line run past the
+        # column by the shrink of its spaces and draws it unsqueezed (only total-fit squeezes spaces by a third)
+        self.style = _greedy(style)
+        try:
+            return super().breakLines(width)
+        finally:
+            self.style = style
 
     def split(self, availWidth: float, availHeight: float) -> list:  # type: ignore[type-arg]  # noqa: N803
         parts = super().split(availWidth, availHeight)

@@ -261,6 +261,8 @@ def break_words(
                 extra = line_width - natural
                 if extra < -spaces * squeeze - _FUZZ:
                     continue  # overfull (with its hyphen)
+                if last and not ragged and extra < -_FUZZ:
+                    continue  # ReportLab draws a justified paragraph's last line as it is: it may not be squeezed
                 final_hyphen = last and a > 0 and after[a - 1] == _HYPHEN
                 if last and final_hyphen and forbid_final_hyphen and max_ratio < inf:
                     continue
