@@ -175,6 +175,20 @@ def base_style(style: Any) -> str:
     return getattr(style, "name", "").split("-")[0]
 
 
+def body_types(laid: Laid, page_number: int) -> set[tuple[float, float]]:
+    """The (size, leading) of the body text set on a page."""
+    return {(p.flowable.style.fontSize, p.flowable.style.leading) for p in laid.laid_out.pages[page_number - 1].placed
+            if p.kind == "flow" and base_style(getattr(p.flowable, "style", None)) in JUSTIFIED_STYLES | {"bullet"}}
+
+
+def spread_types(laid: Laid) -> list[str]:
+    """issue #15: pages 2 and 3 face each other, so their body text has one size and leading."""
+    types = body_types(laid, 2) | body_types(laid, 3)
+    if len(types) <= 1:
+        return []
+    return [f"page {n}: body {size:g} pt on {leading:g} pt" for n in (2, 3) for size, leading in sorted(body_types(laid, n))]
+
+
 def _leading(laid: Laid, page_number: int) -> float | None:
     """The body leading used on a page (copyfitting may choose a different one for each run of pages)."""
     for p in laid.laid_out.pages[page_number - 1].placed:

@@ -89,6 +89,11 @@ def test_no_hyphen_at_the_foot_of_a_column(laid, name):
     _none(LC.hyphen_at_column_foot(laid[name]), "columns ending in a hyphenated word", laid[name])
 
 
+@pytest.mark.parametrize("name", issues("spread"))
+def test_pages_2_and_3_share_one_body_size_and_leading(laid, name):
+    _none(LC.spread_types(laid[name]), "body types on one spread", laid[name])
+
+
 @pytest.mark.parametrize("name", issues("draws"))
 def test_every_placed_item_draws(laid, drawn, name):
     _none(drawn[name][1], "items that fail to draw", laid[name])

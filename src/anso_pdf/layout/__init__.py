@@ -41,14 +41,18 @@ def lay_out(issue: Issue, diags: Diagnostics,
     members = _chain_sections(issue, chains)
     attempts: dict[tuple[Fit, int], Attempt] = {}
 
-    chosen: list[Attempt] = []
-    for index, chain in enumerate(chains):
-
-        def tried(fit: Fit, index: int = index) -> Attempt:
+    def tried_in(index: int) -> Callable[[Fit], Attempt]:
+        def tried(fit: Fit) -> Attempt:
             """Each run of pages is laid out alone: its sections start on its own first page."""
             if (fit, index) not in attempts:
                 attempts[fit, index] = attempt(issue, fit, members[index], last_page=chains[index][-1])
             return attempts[fit, index]
+        return tried
+
+    spread = [i for i, chain in enumerate(chains) if SPREAD & set(chain)]  # the runs pages 2 and 3 are in
+    chosen: list[Attempt] = []
+    for index, chain in enumerate(chains):
+        tried = tried_in(index)
 
         key = memo.run_key(issue, [s for s in issue.sections if s.key in members[index]], chain, shipped(),
                            policy=(FIT_LADDER, LOOSE_LADDER, VISIBLY_EMPTY))
@@ -62,8 +66,13 @@ def lay_out(issue: Issue, diags: Diagnostics,
                 continue
             memo.remember(key, pick.fit)
         chosen.append(pick)
-        if settled is not None:
+        if settled is not None and (len(spread) < 2 or index not in spread):
             settled(_photos_on(pick, chain))
+    if len(spread) == 2 and len(chosen) == len(chains):
+        _one_spread(chosen, chains, spread, tried_in)
+    if settled is not None and len(spread) == 2 and len(chosen) == len(chains):
+        for index in spread:
+            settled(_photos_on(chosen[index], chains[index]))
     breakmemo.save()
     if diags.errors:
         return None
@@ -85,7 +94,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
         return None
     notes = []
     for chain, att in zip(chains, chosen, strict=True):
-        purpose = "to fill the page" if att.fit in LOOSE_LADDER else "to fit"
+        purpose = "to fill the page" if _looser(att.fit) else "to fit"
         for change in att.fit.describe_change(BASE_FIT, _kinds_on(final, chain)):
             where = f"page {chain[0]}" if len(chain) == 1 else f"pages {chain[0]}-{chain[-1]}"
             notes.append(f"{where}: {change} {purpose}")
@@ -118,6 +127,46 @@ def _fill(att: Attempt, page: int) -> PageFill:
     area = att.grid.flow[page - 1]
     share = att.empty_share[page]
     return PageFill(page, share, int(share * area.height / att.fit.leading))
+
+
+SPREAD = {2, 3}  # facing pages: one body size and leading on both (issue #15 point 3)
+
+
+def _one_spread(chosen: list[Attempt], chains: list[list[int]], spread: list[int],
+                tried_in: Callable[[int], Callable[[Fit], Attempt]]) -> None:
+    """Pages 2 and 3 are seen together: when their runs were fitted apart at different body sizes or leadings,
+    both take one of the two types. For each, the run that changes type keeps its own photo and spacing
+    settings, or takes another of the ladders' when that leaves its pages fuller; the type that holds both
+    runs with the fuller spread wins."""
+    a, b = spread
+    types = [(chosen[i].fit.body_size, chosen[i].fit.leading) for i in spread]
+    if types[0] == types[1]:
+        return
+    settings = list(dict.fromkeys((f.image_scale, f.gallery_scale, f.article_gap) for f in (*FIT_LADDER, *LOOSE_LADDER)))
+    options = []
+    for keep, change in ((a, b), (b, a)):
+        size, leading = chosen[keep].fit.body_size, chosen[keep].fit.leading
+        own = chosen[change].fit
+        best: Attempt | None = None
+        for image, gallery, gap in [(own.image_scale, own.gallery_scale, own.article_gap), *settings]:
+            att = tried_in(change)(Fit(size, leading, image, gallery, gap))
+            if not _chain_fits(att, chains[change]):
+                continue
+            if best is None or _emptiest(att, chains[change]) < _emptiest(best, chains[change]) - 0.02:
+                best = att
+            if _emptiest(best, chains[change]) <= VISIBLY_EMPTY:
+                break
+        if best is not None:
+            empty = max(_emptiest(best, chains[change]), _emptiest(chosen[keep], chains[keep]))
+            options.append((round(empty, 4), change, best))
+    if options:
+        _, change, att = min(options, key=lambda o: (o[0], o[1]))
+        chosen[change] = att
+
+
+def _looser(fit: Fit) -> bool:
+    """Looser than the house fit (so its changes were made to fill a page)."""
+    return fit.leading > BASE_FIT.leading or fit.image_scale > BASE_FIT.image_scale or fit.article_gap > BASE_FIT.article_gap
 
 
 def _choose(tried: Callable[[Fit], Attempt], chain: list[int]) -> Attempt | None:
