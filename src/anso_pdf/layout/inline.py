@@ -20,6 +20,7 @@ from anso_pdf.layout import linebreak
 from anso_pdf.layout.document import tagged
 from anso_pdf.layout.fonts import FALLBACK, FontSet, register_fonts
 from anso_pdf.model.text import Run
+from anso_pdf.model.values import link_uri
 
 # With hyphenation on, ReportLab splits a URL once after "https://" and sets the rest on one line, however
 # wide (verified: 197 pt past a 130 pt column). Without its URL rule a long URL is broken between characters
@@ -28,7 +29,7 @@ _reportlab_paragraph._uri_split_pairs = lambda word: None
 
 LINK_MARKER = "anso_link"  # the onDraw callback around each link (render/tags.py registers it)
 
-_URL_LIKE = re.compile(r"\S*(?:://|@|www\.)\S*")
+_WORD = re.compile(r"\S+")  # (a pattern for a whole address, \S*(?:://|@)\S*, was quadratic: issue #17)
 
 
 def _family(style: ParagraphStyle) -> str:
@@ -71,13 +72,16 @@ _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 def _no_break_compounds(text: str) -> str:
+    """Hyphens inside words as non-breaking hyphens, except in web and e-mail addresses. Linear in the text."""
     parts = []
     last = 0
-    for m in _URL_LIKE.finditer(text):
-        parts.append(_INNER_HYPHEN.sub("\u2011", text[last : m.start()]))
-        parts.append(m.group(0))
-        last = m.end()
-    parts.append(_INNER_HYPHEN.sub("\u2011", text[last:]))
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if "-" in word and not ("://" in word or "@" in word or "www." in word):
+            parts.append(text[last : m.start()])
+            parts.append(_INNER_HYPHEN.sub("\u2011", word))
+            last = m.end()
+    parts.append(text[last:])
     return "".join(parts)
 
 
@@ -100,8 +104,9 @@ def _markup(runs: tuple[Run, ...], family: str) -> str:
         if run.italic:
             text = f"<i>{text}</i>"
         if run.href:
+            href = link_uri(run.href)  # 7-bit ASCII, as /URI must be; the text shown stays as written
             # the markers let a tagged PDF mark the link's own text as its Link element (render/tags.py)
-            text = (f'<onDraw name="{LINK_MARKER}" label={quoteattr("a " + run.href)}/><a href={quoteattr(run.href)}>'
+            text = (f'<onDraw name="{LINK_MARKER}" label={quoteattr("a " + href)}/><a href={quoteattr(href)}>'
                     f'{text}</a><onDraw name="{LINK_MARKER}" label="/a"/>')
         parts.append(text)
     return "".join(parts)

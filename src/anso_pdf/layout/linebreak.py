@@ -59,13 +59,13 @@ from reportlab.platypus.paragraph import (  # noqa: TID251
     _SplitWordEnd,
     _SplitWordHY,
     _SplitWordLL,
-    split,
     strip,
 )
 from reportlab.rl_settings import hyphenationMinWordLength
 
 from anso_pdf.layout import breakmemo
 from anso_pdf.layout.shaping import LEFT, RIGHT, hanging, protrusion
+from anso_pdf.layout.spaces import split  # ReportLab's, keeping U+202F inside words as it keeps U+00A0
 
 STRETCH = 0.5  # a word space stretched by half its width has badness 100
 MAX_STRETCH = 3.0  # first pass: lines whose word space is at most this many times the natural one

@@ -58,6 +58,7 @@ class _Builder:
         self.diags = diags
         self.probe = probe
         self.text_spans: list[tuple[str, Span]] = []
+        self.language = "en"  # the language whose typographic rules the text being read follows
         self._images: dict[Path, Any] = {}
         self._page_spans: dict[str, Span] = {}  # section key -> where its `page:` value is written
 
@@ -77,6 +78,15 @@ class _Builder:
                 return {}
             self._wrong_type(node, _named(where), "a mapping of keys")
             return None
+        language = self.language
+        if table.get("language") is not None:  # a table's own language sets its text, whatever the key order
+            self.language = _written_language(node.get("language")) or language
+        try:
+            return self._entries(node, table, where)
+        finally:
+            self.language = language
+
+    def _entries(self, node: Mapping, table: S.Table, where: str) -> Values:
         out: Values = {"__span__": node.span}
         known = [f.key for f in table.fields]
         suggested: set[str] = set()  # a misspelt required key is reported once, as the misspelling
@@ -119,7 +129,8 @@ class _Builder:
             self._wrong_type(node, f"'{where}'", "a single value")
             return None
         if spec.kind == "alt":  # "" is a value: the photo is decoration only
-            return "" if node.is_null else typeset(" ".join(clean_text(node.value, node.span, self.diags).split()))
+            return "" if node.is_null else typeset(" ".join(clean_text(node.value, node.span, self.diags).split()),
+                                                   self.language)
         if node.is_null and spec.kind not in ("text", "lines", "markup"):
             self.diags.error(node.span, f"'{where}' is empty", f"write a value or remove the '{spec.key}' line")
             return None
@@ -134,15 +145,16 @@ class _Builder:
                     self.diags.error(node.span, f"'{where}' is empty", f"write a value or remove the '{spec.key}' line")
                     return None
                 if kind == "lines":
-                    lines = tuple(typeset(line.strip()) for line in raw.strip().split("\n") if line.strip())
+                    lines = tuple(typeset(line.strip(), self.language) for line in raw.strip().split("\n") if line.strip())
                     for line in lines:
                         self.text_spans.append((line, node.span))
                     return lines
-                text = typeset(" ".join(raw.split()))
+                text = typeset(" ".join(raw.split()), self.language)
                 self.text_spans.append((text, node.span))
                 return text
             if kind == "markup":
-                paras = parse_markup(raw if not node.is_null else "", node.span, self.diags, block=node.block)
+                paras = parse_markup(raw if not node.is_null else "", node.span, self.diags, block=node.block,
+                                     column=node.text_column, language=self.language)
                 for p in paras:
                     self.text_spans.append((p.plain, p.span))
                 return paras
@@ -286,6 +298,7 @@ class _Builder:
             gallery=gallery,
             span=v["__span__"],
             key=f"s{index + 1}",
+            language=v.get("language"),
         )
 
     def event(self, v: Values) -> Event | None:
@@ -297,6 +310,9 @@ class _Builder:
         return Event(start, end, v.get("label") or default_label(start, end), v["title"], v.get("place"), v.get("url"), v["__span__"])
 
     def issue(self, root: Node, path: Path) -> Issue | None:
+        newsletter = root.get("newsletter") if isinstance(root, Mapping) else None
+        if isinstance(newsletter, Mapping):  # the issue's language sets every text, read before or after it
+            self.language = _written_language(newsletter.get("language")) or self.language
         top = self.table(root, S.ISSUE, ROOT)
         if top is None:
             return None
@@ -353,6 +369,13 @@ class _Builder:
                                  "page 1 starts with the first section; remove this page: or move the section first")
             pinned.setdefault(s.page, s)
             last = max(last, s.page)
+
+
+def _written_language(node: Node | None) -> str | None:
+    """A language tag as written, when it is one (a wrong one is reported where the key is read)."""
+    if isinstance(node, Scalar) and not node.is_null and check_language(node.value.strip()) is None:
+        return node.value.strip()
+    return None
 
 
 def _parse_bool(raw: str) -> bool:

@@ -78,6 +78,7 @@ class Section:
     gallery: Gallery | None
     span: Span
     key: str  # a stable anchor name: "s1", "s2", ...
+    language: str | None = None  # its own BCP 47 tag, when it differs from the newsletter's
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 MONTH_ABBR = ["", "Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sep.", "Oct.", "Nov.", "Dec."]
 
@@ -171,6 +171,7 @@ def _code_of(text: str) -> str | None:
 
 LINK_SCHEMES = ("https", "http", "mailto")
 _EMAIL = re.compile(r"[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+")
+_HEADERS = re.compile(r"[?&,;]|%(?:0[ad]|2c|3b|3f|26)", re.I)  # header fields, line breaks, more recipients
 
 
 def check_url(url: str) -> str | None:
@@ -186,15 +187,69 @@ def check_url(url: str) -> str | None:
         return f"link '{url}' uses '{scheme}:'; only https, http and mailto links are allowed"
     if scheme in ("http", "https") and not parts.netloc:
         return f"link '{url}' has no host name"
-    if scheme == "mailto" and not _EMAIL.fullmatch(url.strip()[7:].split("?")[0]):
-        return f"link '{url}' is not an e-mail address"
+    if scheme == "mailto":
+        address = url.strip()[7:]
+        extra = _HEADERS.search(address)
+        if extra:
+            return (f"link '{url}' holds more than an e-mail address ('{address[extra.start():]}' would add mail "
+                    f"header fields or recipients); write only the address: mailto:{address[:extra.start()]}")
+        if not _EMAIL.fullmatch(address):
+            return f"link '{url}' is not an e-mail address"
+    try:
+        link_uri(url)
+    except ValueError as exc:
+        return f"link '{url}': {exc}"
     return None
 
 
 def check_email(address: str) -> str | None:
-    if _EMAIL.fullmatch(address.strip()):
-        return None
-    return f"'{address}' is not an e-mail address (name@example.org)"
+    written = address.strip()
+    if written.lower().startswith("mailto:"):
+        return f"'{address}': write only the address, without 'mailto:' (the tool makes the link)"
+    extra = _HEADERS.search(written)
+    if extra:
+        return (f"'{address}' holds more than an e-mail address ('{written[extra.start():]}' would add mail header "
+                f"fields or recipients to its link); write only the address: {written[:extra.start()]}")
+    if not _EMAIL.fullmatch(written):
+        return f"'{address}' is not an e-mail address (name@example.org)"
+    try:
+        link_uri("mailto:" + written)
+    except ValueError as exc:
+        return f"'{address}': {exc}"
+    return None
+
+
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~-._"  # what stays as written; everything else is percent-encoded as UTF-8
+
+
+def link_uri(url: str) -> str:
+    """The address of a link as a PDF's /URI must hold it: 7-bit ASCII, an international host name in IDNA
+    ("xn--"), every other character outside ASCII percent-encoded as UTF-8 (RFC 3986, 3987). The text the
+    reader sees stays as written. Raises ValueError, saying why, for a host name that has no IDNA form."""
+    url = url.strip()
+    if url.isascii() and not any(c in url for c in ' "<>\\^`{|}'):
+        return url
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "mailto":
+        local, _, domain = parts.path.rpartition("@")
+        return f"{parts.scheme}:{quote(local, safe=_URI_SAFE)}@{_idna(domain)}"
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    host, colon, port = hostport, "", ""
+    if not hostport.startswith("[") and ":" in hostport:
+        host, colon, port = hostport.rpartition(":")
+    netloc = f"{quote(userinfo, safe=_URI_SAFE)}{at}{_idna(host)}{colon}{port}"
+    return urlunsplit((parts.scheme, netloc, *(quote(p, safe=_URI_SAFE) for p in (parts.path, parts.query, parts.fragment))))
+
+
+def _idna(host: str) -> str:
+    if host.isascii():
+        return host
+    import idna  # (only for international host names)
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise ValueError(f"the host name '{host}' cannot be written as an international domain name ({exc})") from None
 
 
 _LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")

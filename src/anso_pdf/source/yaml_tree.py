@@ -27,6 +27,9 @@ class Scalar:
     span: Span
     quoted: bool = False  # written in quotes or as a block; plain scalars may be null/true/...
     block: bool = False  # a `|` or `>` block: its text starts on the line after `span`
+    # the 1-based column where the text of the value starts: on each line of a block, or on the only line of a
+    # one-line value (after its opening quote); None when that cannot be told (a value folded over several lines)
+    text_column: int | None = None
 
     @property
     def is_null(self) -> bool:
@@ -291,11 +294,31 @@ def _err(span: Span, message: str, hint: str | None = None, also: Span | None = 
     return Diagnostic(Severity.ERROR, span, message, hint, also)
 
 
+def _text_column(node: ScalarNode) -> int | None:
+    """Where the value's text starts (Scalar.text_column), read from the parser's marks."""
+    start, end = node.start_mark, node.end_mark
+    if node.style in ("|", ">"):
+        buffer = getattr(start, "buffer", None)
+        if not isinstance(buffer, str):
+            return None
+        line_start = buffer.find("\n", start.pointer) + 1
+        while 0 < line_start < len(buffer):  # the first line with text sets the block's indentation
+            line_end = buffer.find("\n", line_start)
+            line = buffer[line_start : line_end if line_end >= 0 else len(buffer)].rstrip("\r\0")
+            if line.strip():
+                return len(line) - len(line.lstrip(" ")) + 1
+            line_start = line_end + 1 if line_end >= 0 else 0
+        return None
+    if start.line != end.line:
+        return None
+    return start.column + (2 if node.style in ("'", '"') else 1)
+
+
 def _convert(node: yaml.Node, file: str, diags: Diagnostics, in_list: bool = False, offset: int = 0) -> Node:
     span = _span(file, node.start_mark, offset)
     if isinstance(node, ScalarNode):
         style = node.style or ""
-        return Scalar(node.value, span, quoted=style != "", block=style in ("|", ">"))
+        return Scalar(node.value, span, quoted=style != "", block=style in ("|", ">"), text_column=_text_column(node))
     if isinstance(node, SequenceNode):
         return Sequence([_convert(n, file, diags, in_list=True, offset=offset) for n in node.value], span)
     assert isinstance(node, MappingNode)
