@@ -53,5 +53,6 @@ def test_addresses_keep_ascii_hyphens_and_every_character(tmp_path):
     squashed = re.sub(r"\s+", "", text)
     assert "community-garden-renovation-plans-and-more-details.html" in squashed
     assert "someone.with.a.long.name@international-organization-example.org" in squashed
-    # a compound's hyphen never ends a line (it is set as U+2011), and copies out as the hyphen that was written
-    assert "co-hosted" in text and "13-14" in text and "\u2011" not in text
+    # a compound's hyphen never ends a line (it is set as U+2011), and copies out as the hyphen that was written;
+    # a range of numbers is set with an en dash (issue #15)
+    assert "co-hosted" in text and "13\u201314" in text and "\u2011" not in text
