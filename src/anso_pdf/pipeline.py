@@ -55,12 +55,21 @@ def load(path: Path, *, shown: str | None = None, diags: Diagnostics | None = No
     return issue
 
 
-def lay_out_issue(issue: Issue, diags: Diagnostics, settled=None):  # type: ignore[no-untyped-def]
+def lay_out_issue(issue: Issue, diags: Diagnostics, settled=None, *, draft: bool = False):  # type: ignore[no-untyped-def]
+    """Lay the issue out and prove the pages true to the file (anso_pdf/proof.py); raise IssueError on any breach,
+    or with `draft` mark each breach on its page and warn."""
+    from anso_pdf import proof
     from anso_pdf.layout import lay_out
 
     laid_out = lay_out(issue, diags, settled)
     diags.raise_if_errors()
     assert laid_out is not None
+    breaches = proof.prove(issue, laid_out)
+    for breach in breaches:
+        (diags.warning if draft else diags.error)(breach.span, breach.message, breach.hint)
+    if draft:
+        proof.marked(laid_out, breaches)
+    diags.raise_if_errors()
     return laid_out
 
 
@@ -94,7 +103,7 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
     with Preparation([PROFILES[name] for name in profiles], use_cache=use_cache) as photos:
         # every profile at once: each photo is read, hashed and decoded once for all of them, and the photos of
         # each run of pages are prepared while the next run is laid out (issue #6)
-        laid_out = lay_out_issue(issue, diags, settled=photos.add)
+        laid_out = lay_out_issue(issue, diags, settled=photos.add, draft=draft)
         say(f"laid out four pages in {time.perf_counter() - started:.2f} s")
         # imported while the photo threads work (pikepdf and ReportLab's canvas: about 0.07 s)
         from anso_pdf.render.finish import finish

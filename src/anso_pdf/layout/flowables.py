@@ -339,31 +339,46 @@ class Masthead(Block):
         c.rect(-bleed, 0, self.page_width + 2 * bleed, self.band_h + bleed, stroke=0, fill=1)
         c.setFillColor(self.palette.accent)
         c.rect(-bleed, 0, self.page_width + 2 * bleed, 3.5, stroke=0, fill=1)
-        x = self.margin
-        text_w = self.page_width - 2 * self.margin
         if self.logo:
             # the logo sits on a white tile: its transparent parts are flattened on white (no transparency in print)
-            lw, size = self.logo_box()
-            pad, y = 5.0, (self.band_h - size) / 2 + 2
+            x, y, lw, size = self.logo_at()
+            pad = 5.0
             c.setFillColor(self.palette.white)
             c.roundRect(x - pad, y - pad, lw + 2 * pad, size + 2 * pad, 4, stroke=0, fill=1)
             c.anso.draw_photo(c, self.logo, x, y, lw, size, Crop())
-            x += lw + pad + 14
-            text_w -= lw + pad + 14
+        for _, para, x, y, _, _ in self.text_boxes():
+            para.drawOn(c, x, y)
+
+    def logo_at(self) -> tuple[float, float, float, float]:
+        """The logo's box (x, y, width, height) in the band."""
+        lw, size = self.logo_box()
+        return self.margin, (self.band_h - size) / 2 + 2, lw, size
+
+    def text_boxes(self) -> list[tuple[str, Any, float, float, float, float]]:
+        """Where each text of the band is set: (role, paragraph, x, y, width, height), y its bottom in the band.
+        Drawing and the proof (anso_pdf/proof.py) both read it."""
+        x = self.margin
+        text_w = self.page_width - 2 * self.margin
+        if self.logo:
+            lw = self.logo_box()[0]
+            x += lw + 5.0 + 14
+            text_w -= lw + 5.0 + 14
         right_w = 130.0
-        _, nh = self.name.wrap(text_w - right_w, 200)
+        boxes = []
+        nw, nh = self.name.wrap(text_w - right_w, 200)
         th = self.tagline.wrap(text_w - right_w, 200)[1] if self.tagline else 0
         block = nh + (th + 3 if th else 0)
         y = (self.band_h + block) / 2 + 1
-        self.name.drawOn(c, x, y - nh)
+        boxes.append(("name", self.name, x, y - nh, text_w - right_w, nh))
         if self.tagline:
-            self.tagline.drawOn(c, x, y - nh - 3 - th)
+            boxes.append(("tagline", self.tagline, x, y - nh - 3 - th, text_w - right_w, th))
         ih = self.issue.wrap(right_w, 100)[1]
         dh = self.date.wrap(right_w, 100)[1]
         right_x = self.page_width - self.margin - right_w
         base = (self.band_h + ih + dh) / 2
-        self.issue.drawOn(c, right_x, base - ih)
-        self.date.drawOn(c, right_x, base - ih - dh)
+        boxes.append(("issue", self.issue, right_x, base - ih, right_w, ih))
+        boxes.append(("date", self.date, right_x, base - ih - dh, right_w, dh))
+        return boxes
 
 
 class Footer(Block):

@@ -355,6 +355,7 @@ class Paginator:
         if cur.room - need < -EPS and not cur.fresh:
             cur.new_page()
             area = cur.area
+            h = block.wrap(area.width, area.height)[1]  # the next page may be wider (page 1 has the sidebar)
         if not cur.fresh:
             cur.y -= self.L * 0.5
         self._record(block, area.x, cur.y - h, area.width, h)
