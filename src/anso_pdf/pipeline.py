@@ -93,6 +93,7 @@ def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cach
 def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: bool, draft: bool,
            report: Callable[[str], None] | None) -> Built:
     say = report or (lambda message: None)
+    from anso_pdf import proof
     from anso_pdf.render.images import ImageProblem, Preparation
     from anso_pdf.render.profiles import PROFILES
 
@@ -129,6 +130,8 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
             diags.error(exc.span, str(exc), "open the photo in an image editor and export it again as JPEG")
             diags.raise_if_errors()
             raise
+        for breach in proof.prove_photos(prepared):
+            (diags.warning if draft else diags.error)(breach.span, breach.message, breach.hint)
         cached = sum(p.from_cache for got in prepared.values() for p in got.values())
         total = sum(len(got) for got in prepared.values())
         say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache)")

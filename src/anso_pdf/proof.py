@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,12 +258,11 @@ class Proof:
                 if need > p.height + TOL:
                     self.breach(number, f"page {number}: {_what(p)} needs {need:.0f} pt but was given {p.height:.0f} pt",
                                 box=_box(p))
-            elif isinstance(p.flowable, F.Masthead):
-                if not _inside(p, 0, 0, g.width, g.height):
-                    self.breach(number, "the masthead band leaves the page", box=_box(p))
-            elif isinstance(p.flowable, F.Footer):
-                if not _inside(p, g.margin, g.footer_y, g.width - g.margin, area.bottom):
-                    self.breach(number, f"page {number}: the footer is outside the foot margin", box=_box(p))
+            elif isinstance(p.flowable, F.Masthead) and not _inside(p, 0, 0, g.width, g.height):
+                self.breach(number, "the masthead band leaves the page", box=_box(p))
+            elif isinstance(p.flowable, F.Footer) and not _inside(p, g.margin, g.footer_y, g.width - g.margin,
+                                                                   area.bottom):
+                self.breach(number, f"page {number}: the footer is outside the foot margin", box=_box(p))
         for i, a in enumerate(placed):
             for b in placed[i + 1 :]:
                 dx = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
@@ -295,9 +293,9 @@ class Proof:
             if y >= 3.5 - TOL and y + h <= band + TOL and x >= -TOL and x + w <= mast.page_width + TOL:
                 continue
             if role in ("name", "tagline"):
-                fits = masthead_fit(mast)
                 n = self.issue.newsletter
-                self.breach(1, f"the newsletter name ({len(n.name)} characters) is too long for the masthead: "
+                fits = masthead_fit(mast, n.name)
+                self.breach(1, f"the newsletter name ({len(n.name)} characters) does not fit in the masthead: "
                             f"it takes {_line_count(mast.name)} lines and the {role} leaves the band",
                             hint=f"at most about {fits} characters fit"
                             + (" with this tagline" if n.tagline else "")
@@ -323,10 +321,16 @@ class Proof:
         contact = self.issue.contact
         if contact is not None and box.parts and _para_text(box.parts[0]) == " ".join(words(contact.title)):
             span = self._span_of(contact.address[0]) if contact.address else None
-            self.breach(1, f"the contact box does not fit on page 1: it runs {over:.0f} pt (about {lines} lines) "
-                        "below the foot of the page",
-                        hint=f"shorten the contact box by {lines} lines (the address has {len(contact.address)} lines)",
-                        span=span, box=_box(p))
+            hint = f"shorten the contact box by {lines} printed lines"
+            first = words(contact.address[0]) if contact.address else []
+            address = next((h for q, (h, _) in zip(box.parts, box.heights, strict=True)
+                            if first and _para_text(q).split()[: len(first)] == first), None)
+            if address:
+                cut = min(len(contact.address), math.ceil(over / (address / len(contact.address)) - 1e-6))
+                hint = (f"shorten the address by {cut} of its {len(contact.address)} lines, or make its lines "
+                        "shorter")
+            self.breach(1, f"the contact box does not fit on page 1: it runs {over:.0f} pt ({lines} printed lines) "
+                        "below the foot of the page", hint=hint, span=span, box=_box(p))
         else:
             self.breach(1, f"the contents box does not fit on page 1: it runs about {lines} lines below the foot "
                         "of the page", hint=f"shorten the contents titles (contents_title) by about {lines} lines, "
@@ -511,7 +515,7 @@ class Proof:
         lo = self.laid_out
         for index, e in enumerate(expected):
             key, title = e.section.key, e.section.title
-            true = got[index].first.page if got[index].first else first_page.get(index)
+            true = first_page.get(index)
             if true is None:
                 continue
             if self.issue.contents.show and lo.section_pages.get(key) != true:
@@ -644,12 +648,11 @@ def _line_count(para: Any) -> int:
     return len(bl.lines) if bl is not None else 0
 
 
-def masthead_fit(mast: Any) -> int:
+def masthead_fit(mast: Any, text: str) -> int:
     """How many characters of the name fit in the masthead, its tagline kept."""
     from anso_pdf.layout.inline import paragraph
 
     name = mast.name
-    text = " ".join(paragraph_lines(name, 1e4))
     lo, hi = 1, len(text)
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -658,6 +661,8 @@ def masthead_fit(mast: Any) -> int:
         boxes = trial.text_boxes()
         if all(y >= 3.5 - TOL and y + h <= mast.band_h + TOL for role, _, _, y, _, h in boxes if role in ("name", "tagline")):
             lo = mid
+        elif mid == 1:
+            return 0
         else:
             hi = mid - 1
     mast.text_boxes()  # the real name's paragraphs measured again at their own width
@@ -699,3 +704,67 @@ def marked(laid_out: LaidOutIssue, breaches: list[Breach]) -> None:
         page = laid_out.pages[min(max(b.page, 1), len(laid_out.pages)) - 1]
         x, y, w, h = b.box or (20.0, 20.0, laid_out.page_width - 40, 12.0)
         page.placed.append(Placed(ProofMark(b, w, h), x, y, w, h, "mark"))
+
+
+# --- the photos as prepared for each PDF ----------------------------------------------------------------------
+
+THUMB = 12  # photos are compared as THUMB x THUMB grey thumbnails
+FLAT = 1.5  # a thumbnail whose grey values vary less than this (standard deviation, 0-255) is blank
+ALIKE = 0.2  # the least correlation between a photo's crop and what was prepared from it
+
+
+def _thumb(im: Any, crop: Any) -> list[float]:
+    from PIL import Image, ImageOps
+
+    im = ImageOps.exif_transpose(im)
+    grey = im.convert("L")
+    w, h = grey.size
+    box = (crop.left * w, (1 - crop.top) * h, crop.right * w, (1 - crop.bottom) * h)
+    small = grey.resize((THUMB, THUMB), Image.Resampling.BOX, box=box)
+    return [float(small.getpixel((x, y))) for y in range(THUMB) for x in range(THUMB)]  # type: ignore[arg-type]
+
+
+def _spread(values: list[float]) -> float:
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+
+
+def _correlation(a: list[float], b: list[float]) -> float:
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(a, b, strict=True))
+    return cov / (len(a) * (_spread(a) * _spread(b) or 1.0))
+
+
+def prove_photos(prepared: dict[str, dict[Any, Any]]) -> list[Breach]:
+    """Every photo as it goes into each PDF is the photo named: not blank when its source is not, with the shape of
+    its frame, and its picture the source's crop (compared as small grey thumbnails)."""
+    from PIL import Image
+
+    from anso_pdf.layout.flowables import Crop
+    from anso_pdf.source.workspace import open_image, open_image_file
+
+    sources: dict[tuple[Any, Any], list[float]] = {}
+    breaches = []
+    for profile, photos in prepared.items():
+        for use, got in photos.items():
+            image = use.image
+            where = f"photo '{image.written}' in the {profile} PDF"
+            key = (image.path, use.crop)
+            if key not in sources:
+                with open_image(open_image_file(image.path)) as im:
+                    if im.format == "JPEG":
+                        im.draft("RGB", (THUMB * 8, THUMB * 8))
+                    sources[key] = _thumb(im, use.crop)
+            with Image.open(got.path) as im:
+                w, h = im.size
+                drawn = _thumb(im, Crop())
+            source = sources[key]
+            frame, shape = use.width / use.height, w / h
+            if abs(shape / frame - 1) > max(0.02, 1.5 / min(w, h)):
+                breaches.append(Breach(0, f"{where} is {w} x {h} pixels, not the shape of its frame "
+                                       f"({frame:.2f}:1)", span=image.span))
+            elif _spread(source) > 3 * FLAT and _spread(drawn) < FLAT:
+                breaches.append(Breach(0, f"{where} came out blank", span=image.span))
+            elif _spread(source) > 3 * FLAT and _spread(drawn) > FLAT and _correlation(source, drawn) < ALIKE:
+                breaches.append(Breach(0, f"{where} is not the picture of its file", span=image.span))
+    return breaches

@@ -1,0 +1,223 @@
+"""Issue #12: the proof of the laid-out issue. Each test breaks a finished layout on purpose, the way a layout bug
+would, and shows that the proof names the breach with its page (and its place in the file where it has one); the
+long contact block and the long newsletter name are refused with what to do."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from anso_pdf import pipeline, proof
+from anso_pdf.diagnostics import Diagnostics, IssueError
+from anso_pdf.layout import flowables as F
+from anso_pdf.layout import lay_out
+from anso_pdf.layout.inline import paragraph
+from anso_pdf.render.images import Prepared
+from issue_factory import issue_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "issues" / "anso-2019-06.yaml"
+
+
+@pytest.fixture()
+def laid():
+    issue = pipeline.load(SAMPLE)
+    return issue, lay_out(issue, Diagnostics())
+
+
+def messages(issue, laid_out) -> list[str]:
+    return [b.message for b in proof.prove(issue, laid_out)]
+
+
+def placed(laid_out, page: int, kind: type):
+    return next(p for p in laid_out.pages[page - 1].placed if isinstance(p.flowable, kind))
+
+
+def test_the_sample_is_proved_true(laid):
+    issue, laid_out = laid
+    assert proof.prove(issue, laid_out) == []
+
+
+def test_a_block_moved_off_the_page_is_caught(laid):
+    issue, laid_out = laid
+    photo = placed(laid_out, 2, F.CaptionedPhoto)
+    photo.y = -300.0
+    found = messages(issue, laid_out)
+    assert any(m.startswith("page 2: a photo at x 43, y -300 pt") and "outside the text area" in m for m in found), found
+
+
+def test_overlapping_blocks_are_caught(laid):
+    issue, laid_out = laid
+    quote = placed(laid_out, 2, F.PullQuote)
+    quote.y += 40
+    assert any(m.startswith("page 2:") and "overlap" in m for m in messages(issue, laid_out))
+
+
+def test_a_contents_page_number_changed_is_caught(laid):
+    issue, laid_out = laid
+    laid_out.section_pages["s3"] = 4
+    found = messages(issue, laid_out)
+    assert f"the contents box says section '{issue.sections[2].title}' is on page 4; it starts on page 3" in found
+
+
+def test_a_bookmark_to_the_wrong_page_is_caught(laid):
+    issue, laid_out = laid
+    title, anchor, level, _ = laid_out.outline[0]
+    laid_out.outline[0] = (title, anchor, level, 3)
+    assert any(m.startswith(f"the bookmark of section '{title}' points to page 3") for m in messages(issue, laid_out))
+
+
+def test_a_wrong_folio_is_caught(laid):
+    issue, laid_out = laid
+    footer = placed(laid_out, 3, F.Footer).flowable
+    footer.folio = paragraph("2", footer.folio.style)
+    assert "page 3: the footer prints page number '2'" in messages(issue, laid_out)
+
+
+def test_a_dropped_word_is_caught_where_it_was_written(laid):
+    issue, laid_out = laid
+    block = next(p for p in laid_out.pages[2].placed if p.ident == "s3.a2.p1")
+    para = block.flowable
+    text = " ".join(proof.paragraph_lines(para, block.width))
+    block.flowable = paragraph(text.replace(" Executive ", " ", 1), para.style)
+    breaches = proof.prove(issue, laid_out)
+    assert len(breaches) == 1, breaches
+    b = breaches[0]
+    assert b.page == 3 and "the page has ‘Director’ where the file has ‘Executive’" in b.message
+    expected = issue.sections[2].articles[1].body[0].span  # the paragraph that lost its word, as written in the file
+    assert b.span == expected
+
+
+def test_a_paragraph_placed_twice_is_caught(laid):
+    issue, laid_out = laid
+    page = laid_out.pages[2]
+    block = next(p for p in page.placed if p.ident == "s3.a3.p3")
+    page.placed.insert(page.placed.index(block) + 1, dataclasses.replace(block))
+    found = messages(issue, laid_out)
+    assert any("page 3" in m and ("overlap" in m or "where the file has" in m) for m in found), found
+
+
+def test_a_photo_swapped_for_another_is_caught(laid):
+    issue, laid_out = laid
+    first, second = [p for p in laid_out.pages[2 - 1].placed + laid_out.pages[3 - 1].placed
+                     if isinstance(p.flowable, F.CaptionedPhoto)][:2]
+    first.flowable.image, second.flowable.image = second.flowable.image, first.flowable.image
+    found = messages(issue, laid_out)
+    assert any(m.startswith("page 2:") and "shows photo" in m and "where the file names" in m for m in found), found
+
+
+def test_a_jump_line_to_the_wrong_page_is_caught(tmp_path):
+    path = tmp_path / "jump.yaml"
+    path.write_text(issue_yaml([
+        {"title": "Lead Story", "page": 1, "continues_on": 3, "words": 800},
+        {"title": "Second", "page": 2, "words": 400},
+        {"title": "Third", "page": 3, "words": 150},
+        {"title": "Fourth", "page": 4, "words": 400},
+    ]), encoding="utf-8")
+    issue = pipeline.load(path)
+    laid_out = lay_out(issue, Diagnostics())
+    assert proof.prove(issue, laid_out) == []
+    laid_out.continuation_pages["s1"] = 4
+    found = messages(issue, laid_out)
+    assert "page 1: 'Continued on page 4', but section 'Lead Story' goes on on page 3" in found
+
+
+def test_a_jump_line_without_a_continuation_is_caught(laid):
+    issue, laid_out = laid
+    page = laid_out.pages[1]
+    last = min((p for p in page.placed if p.kind == "flow"), key=lambda p: p.y)
+    jump = F.JumpLine("s2", last.flowable.style if hasattr(last.flowable, "style") else None, 13.6)
+    page.placed.append(dataclasses.replace(last, flowable=jump, y=last.y - 13.6, height=13.6, ident=""))
+    found = messages(issue, laid_out)
+    assert any("'Continued on page" in m and "not continued anywhere" in m for m in found), found
+
+
+def _jpeg(path: Path, image: Image.Image) -> Path:
+    image.save(path, "JPEG", quality=90)
+    return path
+
+
+def test_a_photo_prepared_blank_is_caught(laid, tmp_path):
+    issue, laid_out = laid
+    use = next(u for u in laid_out.photo_uses() if u.image.written.endswith("coffee.jpg"))
+    with Image.open(use.image.path) as im:
+        w, h = round(use.width * 2), round(use.height * 2)
+        good = _jpeg(tmp_path / "good.jpg", im.convert("RGB").resize((w, h)))
+    blank = _jpeg(tmp_path / "blank.jpg", Image.new("RGB", (w, h), "white"))
+    other = _jpeg(tmp_path / "other.jpg", Image.linear_gradient("L").convert("RGB").resize((w, h)))
+    assert proof.prove_photos({"email": {use: Prepared(good, (w, h), 150, False)}}) == []
+    found = proof.prove_photos({"email": {use: Prepared(blank, (w, h), 150, False)}})
+    assert [b.message for b in found] == ["photo 'assets/photos/coffee.jpg' in the email PDF came out blank"]
+    assert found[0].span == use.image.span
+    found = proof.prove_photos({"email": {use: Prepared(other, (w, h), 150, False)}})
+    assert any("is not the picture of its file" in b.message for b in found), found
+
+
+# --- issue #12, cases 2 and 3: a sidebar and a masthead that do not fit ---------------------------------------
+
+
+def _with(tmp_path: Path, newsletter: str = "", contact: str = "") -> Path:
+    text = issue_yaml([{"title": "Only", "words": 300}])
+    if newsletter:
+        text = text.replace("  name: Test News\n", newsletter)
+    path = tmp_path / "issue.yaml"
+    path.write_text(text + contact, encoding="utf-8")
+    return path
+
+
+def _contact(lines: int) -> str:
+    address = "\n".join(f"    Department of International Cooperation, Building {n}" for n in range(1, lines + 1))
+    return f"contact:\n  address: |\n{address}\n  email: office@example.org\n"
+
+
+def test_a_contact_address_of_45_lines_says_by_how_many_lines(tmp_path):
+    path = _with(tmp_path, contact=_contact(45))
+    with pytest.raises(IssueError) as caught:
+        pipeline.build(path, ["email"])
+    [error] = caught.value.errors
+    assert error.message.startswith("the contact box does not fit on page 1: it runs ")
+    assert error.message.endswith(" printed lines) below the foot of the page")
+    cut = int(error.hint.split("shorten the address by ")[1].split(" of its 45 lines")[0])
+    assert error.span is not None and error.span.line == path.read_text().splitlines().index("  address: |") + 1
+    # the count is true: that many lines fewer fit, one fewer than that does not
+    pipeline.build(_with(tmp_path, contact=_contact(45 - cut)), ["email"])
+    with pytest.raises(IssueError):
+        pipeline.build(_with(tmp_path, contact=_contact(45 - cut + 1)), ["email"])
+
+
+NAME = "The Quarterly Newsletter of the International Mountain Research Alliance"  # 72 characters
+
+
+def test_a_long_newsletter_name_says_how_many_characters_fit(tmp_path):
+    path = _with(tmp_path, newsletter=f"  name: {NAME}\n  tagline: Science across borders\n")
+    with pytest.raises(IssueError) as caught:
+        pipeline.check(path)
+    [error] = caught.value.errors
+    assert error.message.startswith(f"the newsletter name ({len(NAME)} characters) does not fit in the masthead")
+    fits = int(error.hint.split("at most about ")[1].split(" characters")[0])
+    assert 20 < fits < len(NAME)
+    assert error.span is not None and error.span.line == 2 and error.span.column == 9
+    # the count is true: a name of that many characters renders, with its tagline in the band
+    short = NAME[:fits].rstrip()
+    pdf = pipeline.build(_with(tmp_path, newsletter=f"  name: {short}\n  tagline: Science across borders\n"),
+                         ["email"]).pdfs["email"]
+    out = tmp_path / "short.pdf"
+    out.write_bytes(pdf)
+    top = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-y", "0", "-H", "120", "-W", "600", str(out), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "Science across borders" in top and " ".join(short.split()[:2]) in top
+
+
+def test_with_draft_a_breach_is_marked_on_the_page_instead(tmp_path):
+    path = _with(tmp_path, contact=_contact(45))
+    built = pipeline.build(path, ["email"], draft=True)
+    assert any("the contact box does not fit" in w.message for w in built.warnings)
+    out = tmp_path / "draft.pdf"
+    out.write_bytes(built.pdfs["email"])
+    page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(out), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "PROOF: the contact box does not fit" in page1
