@@ -136,9 +136,9 @@ def test_a_jump_line_without_a_continuation_is_caught(laid):
     assert any("'Continued on page" in m and "not continued anywhere" in m for m in found), found
 
 
-def _jpeg(path: Path, image: Image.Image) -> Path:
+def _jpeg(path: Path, image: Image.Image) -> Prepared:
     image.save(path, "JPEG", quality=90)
-    return path
+    return Prepared(path.name, path.read_bytes(), image.size, 150, False)
 
 
 def test_a_photo_prepared_blank_is_caught(laid, tmp_path):
@@ -149,11 +149,11 @@ def test_a_photo_prepared_blank_is_caught(laid, tmp_path):
         good = _jpeg(tmp_path / "good.jpg", im.convert("RGB").resize((w, h)))
     blank = _jpeg(tmp_path / "blank.jpg", Image.new("RGB", (w, h), "white"))
     other = _jpeg(tmp_path / "other.jpg", Image.linear_gradient("L").convert("RGB").resize((w, h)))
-    assert proof.prove_photos({"email": {use: Prepared(good, (w, h), 150, False)}}) == []
-    found = proof.prove_photos({"email": {use: Prepared(blank, (w, h), 150, False)}})
+    assert proof.prove_photos({"email": {use: good}}) == []
+    found = proof.prove_photos({"email": {use: blank}})
     assert [b.message for b in found] == ["photo 'assets/photos/coffee.jpg' in the email PDF came out blank"]
     assert found[0].span == use.image.span
-    found = proof.prove_photos({"email": {use: Prepared(other, (w, h), 150, False)}})
+    found = proof.prove_photos({"email": {use: other}})
     assert any("is not the picture of its file" in b.message for b in found), found
 
 

@@ -9,6 +9,7 @@ from; the pipeline turns them into located errors (or, with --draft, into marks 
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import unicodedata
@@ -755,7 +756,7 @@ def prove_photos(prepared: dict[str, dict[Any, Any]]) -> list[Breach]:
                     if im.format == "JPEG":
                         im.draft("RGB", (THUMB * 8, THUMB * 8))
                     sources[key] = _thumb(im, use.crop)
-            with Image.open(got.path) as im:
+            with Image.open(io.BytesIO(got.data)) as im:
                 w, h = im.size
                 drawn = _thumb(im, Crop())
             source = sources[key]
