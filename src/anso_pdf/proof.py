@@ -718,6 +718,10 @@ def _thumb(im: Any, crop: Any) -> list[float]:
     from PIL import Image, ImageOps
 
     im = ImageOps.exif_transpose(im)
+    if im.mode in ("RGBA", "LA", "PA", "P") or "transparency" in im.info:  # flattened on white, as for print
+        rgba = im.convert("RGBA")
+        im = Image.new("RGB", rgba.size, "white")
+        im.paste(rgba, mask=rgba.getchannel("A"))
     grey = im.convert("L")
     w, h = grey.size
     box = (crop.left * w, (1 - crop.top) * h, crop.right * w, (1 - crop.bottom) * h)
