@@ -226,7 +226,7 @@ def _parts(text: str) -> list[tuple[str, tuple[int, int]]]:
     lines = text.split("\n")
     starts = [i for i, line in enumerate(lines) if line[:1] not in ("", " ", "#", "\t") and not line.startswith(("---", "..."))]
     cuts: list[int] = []
-    for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
+    for a, b in zip(starts, [*starts[1:], len(lines)][: len(starts)], strict=True):  # no start: no part
         cuts.append(a)
         items = [i for i in range(a + 1, b) if lines[i].lstrip(" ").startswith("- ") or lines[i].strip() == "-"]
         if items:
