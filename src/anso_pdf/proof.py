@@ -350,7 +350,7 @@ class Proof:
         first_page: dict[int, int] = {}
         jumps: dict[int, tuple[int, Placed]] = {}  # section -> (page, jump line)
         resumed: dict[int, tuple[int, int, Placed]] = {}  # section -> (page, printed 'from' page, head)
-        started = -1
+        started: set[int] = set()
         cur = -1
         none = len(expected)
 
@@ -375,14 +375,21 @@ class Proof:
                     cur = self.resumed_head(page.number, p, head, expected, jumps, resumed)
                     continue
                 heading = isinstance(f, F.SectionHeading)
-                headless_next = started + 1 < none and not expected[started + 1].section.show_title
-                if heading or not 0 <= cur < none or (match[cur].complete and headless_next and cur not in jumps):
-                    started += 1
-                    cur = started
+                after = cur if 0 <= cur < none else max(started, default=-1)
+                headless_next = next((i for i in range(after + 1, none) if i not in started), none)
+                headless = headless_next < none and not expected[headless_next].section.show_title
+                if heading or not 0 <= cur < none or (match[cur].complete and headless and cur not in jumps):
+                    # a heading says which section starts (a section may be moved to a later page whole, its
+                    # numbers true); text without a heading starts the next section of the file that has none
+                    title = _tokens_of(f.title, f.width) if heading else []
+                    cur = next((i for i in range(none) if i not in started and expected[i].section.show_title
+                                 and same_words(words(expected[i].section.title), title)), none) if heading \
+                        else headless_next if headless else none
                     if cur >= none:
-                        self.breach(page.number, f"page {page.number}: {_what(p)} belongs to no section of the file",
-                                    box=_box(p))
+                        self.breach(page.number, f"page {page.number}: {_what(p)} belongs to no section of the file"
+                                    + (f" (\u2018{_text(title)}\u2019)" if title else ""), box=_box(p))
                         continue
+                    started.add(cur)
                     first_page[cur] = page.number
                 for cell in f.cells if isinstance(f, F.Row) else [f]:
                     if isinstance(cell, F.CaptionedPhoto):
@@ -429,9 +436,6 @@ class Proof:
         if above is None or match.last is None or match.last.box != _box(above):
             self.breach(page, f"page {page}: 'Continued on page {printed}' is not at the foot of section '{title}'s "
                         "own column", box=_box(p), span=e.section.span)
-        if p.y > area.bottom + TOL or p.x < area.column_x(area.columns - 1) - TOL:
-            self.breach(page, f"page {page}: the jump line of section '{title}' is not at the foot of the last column",
-                        box=_box(p), span=e.section.span)
         if p.flowable.key != e.section.key:
             self.breach(page, f"page {page}: the jump line under section '{title}' prints the page of another section",
                         box=_box(p), span=e.section.span)
