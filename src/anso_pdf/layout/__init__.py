@@ -11,6 +11,7 @@ from anso_pdf.layout import breakmemo, linebreak, memo, shaping, structure
 from anso_pdf.layout.document import LaidOutIssue, PageFill, PhotoUse
 from anso_pdf.layout.fonts import missing_glyphs, register_fonts, shipped
 from anso_pdf.layout.inks import Palette
+from anso_pdf.layout.overflow import report_overflow
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
 from anso_pdf.layout.paginate import PAGES, Pagination
 from anso_pdf.layout.settings import pin_reportlab
@@ -51,6 +52,8 @@ def lay_out(issue: Issue, diags: Diagnostics,
 
     spread = [i for i, chain in enumerate(chains) if SPREAD & set(chain)]  # the runs pages 2 and 3 are in
     chosen: list[Attempt] = []
+    fitted: list[list[int]] = []  # the chain of each chosen attempt
+    failed: list[tuple[Attempt, list[int]]] = []  # the tightest attempt of each run that does not fit
     for index, chain in enumerate(chains):
         tried = tried_in(index)
 
@@ -62,10 +65,11 @@ def lay_out(issue: Issue, diags: Diagnostics,
         else:
             pick = _choose(tried, chain)
             if pick is None:
-                report_overflow(tried(FIT_LADDER[-1]), diags, chain)
+                failed.append((tried(FIT_LADDER[-1]), chain))
                 continue
             memo.remember(key, pick.fit)
         chosen.append(pick)
+        fitted.append(chain)
         if settled is not None and (len(spread) < 2 or index not in spread):
             settled(_photos_on(pick, chain))
     if len(spread) == 2 and len(chosen) == len(chains):
@@ -73,6 +77,9 @@ def lay_out(issue: Issue, diags: Diagnostics,
     if settled is not None and len(spread) == 2 and len(chosen) == len(chains):
         for index in spread:
             settled(_photos_on(chosen[index], chains[index]))
+    room = {n: att.empty_share[n] for chain, att in zip(fitted, chosen, strict=True) for n in chain}
+    for att, chain in failed:  # after the other runs are fitted, so a fix can name the page with room
+        report_overflow(att, diags, chain, list(issue.sections), room)
     breakmemo.save()
     if diags.errors:
         return None
@@ -268,23 +275,3 @@ def _compose(by_page: dict[int, Attempt]) -> Attempt:
 
 def _emptiest(att: Attempt, chain: list[int]) -> float:
     return max(att.empty_share[n] for n in chain)
-
-
-def report_overflow(att: Attempt, diags: Diagnostics, chain: list[int]) -> None:
-    """issue #4: one message per overflowing section: where it had to end, how much is over."""
-    pag = att.pagination
-    for span, message in pag.errors:
-        diags.error(span, message, "make its photos smaller, or split its text")
-    for over in pag.overflows.values():
-        if over.limit not in chain:
-            continue
-        section = over.story.section
-        lines = max(1, round(over.lines))
-        words = over.words or round(lines * 7)
-        diags.error(
-            section.span,
-            f"section '{section.title}' does not fit: it must end on page {over.limit}, "
-            f"and about {lines} lines are over, even at {att.fit.body_size:g} pt body on {att.fit.leading:g} pt lines",
-            f"cut about {words} words, or a photo, from this section"
-            + ("" if section.continues_on or over.limit >= PAGES else ", or let it continue on a later page (continues_on)"),
-        )
