@@ -228,6 +228,13 @@ class _Scanner:
                 rest = f"{missing['key']}: {missing['value']}"
                 key = _KEY.match(rest)
         if not dashes and key is None:
+            word = rest.split(" ", 1)[0]
+            if word in self.known and " " in rest and any(lv.kind == "map" and lv.column == indent for lv in self.stack):
+                # `issue Issue 7` where the keys are: not text going on (that would be indented more)
+                self.error(number, indent + len(word), f"no ':' after '{word}'",
+                           f"write a colon after the key: {word}: {rest.split(' ', 1)[1].strip()}")
+                self.lines[index] = raw[: len(raw) - len(rest)] + word + ":" + rest[len(word):]
+                return self.line(index)
             # a line of text under a key: the continuation of a value, unless it stands where only keys can
             return index + 1
         self.shift = 0
@@ -287,6 +294,8 @@ class _Scanner:
                 self.indentation(number, column, f"'{name}' stands where the list above has its '- ' entries",
                                  f"if '{name}' starts a new entry, write '- ' before it; if it belongs to the entry "
                                  f"above, indent it like that entry's keys", top)
+                # read on as if the '- ' were there, so the entry's other keys are not each reported
+                self.stack.append(Level(column + 2, "map", number, name))
             elif top.kind == "map" and kind == "seq" and opened is None:
                 self.indentation(number, column, "a list entry ('- ') among keys",
                                  "indent the list under the key it belongs to, or write that key before it", top)
