@@ -162,3 +162,16 @@ def test_new_writes_a_schema_its_schema_line_can_find_once_installed(tmp_path: P
     assert _run(["new", "--no-schema", "other/x.yaml"], tmp_path, monkeypatch).exit_code == 0
     assert (tmp_path / "other" / "x.yaml").read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=issue-format.schema.json")
+
+
+def test_json_keeps_further_reports_in_their_own_sections() -> None:
+    """The documented hook for other reports (a press preflight): Built.reports, each under its own name."""
+    from anso_pdf.cli import pagereport
+    from anso_pdf.pipeline import Built
+
+    built = Built(notes=["page 2: line spacing 12.6 pt (house 13 pt) to fit"],
+                  reports={"preflight": {"ink_limit": 300}, "pages": "not over the page report"})
+    doc = pagereport.document("x.yaml", built, [], ok=True)
+    assert doc["preflight"] == {"ink_limit": 300}
+    assert doc["pages"] == [] and doc["copyfitting"] == ["page 2: line spacing 12.6 pt (house 13 pt) to fit"]
+    json.dumps(doc)

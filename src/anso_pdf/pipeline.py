@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from anso_pdf import cache
 from anso_pdf.diagnostics import Diagnostic, Diagnostics, IssueError
@@ -24,6 +25,8 @@ class Built:
     warnings: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what copyfitting changed, and other facts worth saying
     laid_out: LaidOutIssue | None = None  # the pages, for the page report
+    reports: dict[str, Any] = field(default_factory=dict)  # more reports by name (a press preflight): JSON-ready
+    # data that `--json` prints under that name beside the pages (cli/pagereport.py)
 
 
 def read_text(path: Path, shown: str) -> str:

@@ -107,7 +107,7 @@ def problem(d: Diagnostic) -> dict[str, Any]:
 def document(file: str, built: Built | None, diagnostics: list[Diagnostic], *, ok: bool) -> dict[str, Any]:
     """The --json report: one document with separate sections (pages, copyfitting, problems); other reports
     (a press preflight) go beside them under their own key."""
-    return {
+    out: dict[str, Any] = {
         "version": JSON_VERSION,
         "file": file,
         "ok": ok,
@@ -115,6 +115,9 @@ def document(file: str, built: Built | None, diagnostics: list[Diagnostic], *, o
         "pages": rows(built) if built is not None else [],
         "copyfitting": list(built.notes) if built is not None else [],
     }
+    for name, report in (built.reports.items() if built is not None else ()):
+        out.setdefault(name, report)  # each further report in its own section; never over the ones above
+    return out
 
 
 def print_json(file: str, built: Built | None, diagnostics: list[Diagnostic], *, ok: bool) -> None:
