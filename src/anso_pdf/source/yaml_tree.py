@@ -225,6 +225,8 @@ def _parts(text: str) -> list[tuple[str, tuple[int, int]]]:
     Each part with the number of lines before it and its last line (1-based)."""
     lines = text.split("\n")
     starts = [i for i, line in enumerate(lines) if line[:1] not in ("", " ", "#", "\t") and not line.startswith(("---", "..."))]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)  # what comes before the first top-level key (comments, or lines indented by mistake)
     cuts: list[int] = []
     for a, b in zip(starts, [*starts[1:], len(lines)][: len(starts)], strict=True):  # no start: no part
         cuts.append(a)
