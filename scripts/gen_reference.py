@@ -24,6 +24,8 @@ KINDS = {
     "`[text](https://...)` links, lines starting with `- ` for a bullet list",
     "path": "a file path, relative to the issue file's folder or else to its parent folder (never outside that parent); "
     "photos may be JPEG, PNG or WebP",
+    "focus": "an edge or corner of a photo (`top`, `bottom`, `left`, `right`, `center`, `top left`, ...) or a point "
+    "`[30%, 20%]` (across from the left, down from the top)",
     "bool": "`true` or `false`",
     "int": "a whole number",
     "date": "`2019-09-04`, or a month `2019-10`; quoted or not",

@@ -382,11 +382,13 @@ def preview(
     output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the PNG files into.")] = Path("build"),
     profile: Annotated[PreviewProfile, typer.Option("--profile", help="Which PDF to picture.")] = PreviewProfile.email,
     dpi: Annotated[int, typer.Option("--dpi", min=10, max=600, help="Resolution of the page images (110 is readable on a screen; 60 for thumbnails).")] = PREVIEW_DPI,
+    crops: Annotated[bool, typer.Option("--crops", help="Also write STEM-crops.png: every photo in full, with the part printed framed.")] = False,
     quiet: options.Quiet = False,
     verbose: options.Verbose = False,
     no_color: options.NoColor = False,
 ) -> None:
-    """Write PNG pictures of the four pages (STEM-1.png ... STEM-4.png) and a contact sheet (STEM-sheet.png);
+    """Write PNG pictures of the four pages (STEM-1.png ... STEM-4.png), a contact sheet (STEM-sheet.png) and, with
+    --crops, every photo in full with the part printed framed (STEM-crops.png);
     STEM is the issue file's name without .yaml."""
     from anso_pdf import pipeline
     from anso_pdf.render.profiles import PROFILES
@@ -407,6 +409,11 @@ def preview(
         stem = f"{issue.stem}{PROFILES[name].suffix}"
         files = {output / f"{stem}-{i}.png": page for i, page in enumerate(pages, start=1)}
         files[output / f"{stem}-sheet.png"] = sheet
+        if crops and built.laid_out is not None:
+            from anso_pdf.render.crops import crop_sheet
+
+            say("framing the crops")
+            files[output / f"{stem}-crops.png"] = crop_sheet(built.laid_out)
         encoded = {path: png_bytes(image) for path, image in files.items()}
     report.show(built.warnings, shown, issue)
     try:

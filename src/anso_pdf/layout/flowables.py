@@ -28,16 +28,24 @@ class Crop:
 
 
 def crop_to(image: Image, width: float, height: float) -> Crop:
-    """Centre-crop the photo to the box's aspect ratio."""
+    """Crop the photo to the box's aspect ratio around its focus (`focus:`; the centre without one): the focus is
+    as near the frame's middle as the photo's edges allow, and always inside it."""
     pw, ph = image.pixel_size
     box, photo = width / height, pw / ph
     if abs(box - photo) < 1e-3:
         return Crop()
+    focus = image.focus
     if photo > box:  # photo wider: trim the sides
         keep = box / photo
-        return Crop((1 - keep) / 2, 0.0, (1 + keep) / 2, 1.0)
+        if focus is None:
+            return Crop((1 - keep) / 2, 0.0, (1 + keep) / 2, 1.0)
+        left = min(max(focus[0] - keep / 2, 0.0), 1 - keep)
+        return Crop(left, 0.0, left + keep, 1.0)
     keep = photo / box
-    return Crop(0.0, (1 - keep) / 2, 1.0, (1 + keep) / 2)
+    if focus is None:
+        return Crop(0.0, (1 - keep) / 2, 1.0, (1 + keep) / 2)
+    bottom = min(max((1 - focus[1]) - keep / 2, 0.0), 1 - keep)  # crops count from the bottom, focus from the top
+    return Crop(0.0, bottom, 1.0, bottom + keep)
 
 
 def on_grid(height: float, grid: float) -> float:

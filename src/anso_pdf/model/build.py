@@ -31,6 +31,7 @@ from anso_pdf.model.values import (
     default_label,
     parse_colour,
     parse_event_date,
+    parse_focus,
 )
 from anso_pdf.source.workspace import AssetError, probe_image, resolve_asset
 from anso_pdf.source.yaml_tree import Mapping, Node, Scalar, Sequence
@@ -125,6 +126,8 @@ class _Builder:
                 self.diags.error(node.span, f"'{where}' needs at least one entry")
             items = [self.table(item, spec.table, f"{where}[{i + 1}]") for i, item in enumerate(node.items)]
             return [i for i in items if i is not None]
+        if spec.kind == "focus":
+            return self.focus(node, where)
         if not isinstance(node, Scalar):
             self._wrong_type(node, f"'{where}'", "a single value")
             return None
@@ -235,6 +238,7 @@ class _Builder:
             span=span,
             pixel_size=info.size,
             alt=alt,
+            focus=values.get("focus"),
         )
 
     def _no_alt(self, values: Values, span: Span, written: str, *, logo: bool) -> None:
@@ -249,6 +253,21 @@ class _Builder:
                            f"({meanwhile})",
                            'add alt: with a sentence saying what the photo shows ("Delegates seated at a long table '
                            'listen to the opening speech"), or alt: "" if it is decoration only')
+
+    def focus(self, node: Node, where: str) -> tuple[float, float] | None:
+        """`focus: top` or `focus: [30%, 20%]`: what the photo's crop keeps (issue #15)."""
+        if isinstance(node, Sequence) and all(isinstance(i, Scalar) for i in node.items):
+            value: str | list[str] = [i.value for i in node.items]  # type: ignore[union-attr]
+        elif isinstance(node, Scalar) and not node.is_null:
+            value = node.value
+        else:
+            self._wrong_type(node, f"'{where}'", "an edge (top, left, ...) or a point [30%, 20%]")
+            return None
+        try:
+            return parse_focus(value)
+        except ValueError as exc:
+            self.diags.error(node.span, f"{where}: {exc}")
+            return None
 
     def images(self, items: list[Values] | None) -> tuple[Image, ...]:
         return tuple(i for i in (self.image(v) for v in items or []) if i is not None)

@@ -21,6 +21,7 @@ class Image:
     pixel_size: tuple[int, int]  # after EXIF rotation
     missing: bool = False  # --draft only: the file is missing or broken; a marked placeholder is drawn
     alt: str | None = None  # alternative text for the tagged PDF; "" decorative; None not written (caption used)
+    focus: tuple[float, float] | None = None  # what the crop keeps: (across, down) as fractions of the photo
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Field:
     key: str
-    kind: str  # text | alt | lines | markup | path | bool | int | date | colour | url | email | language | choice | object | list
+    kind: str  # text | alt | focus | lines | markup | path | bool | int | date | colour | url | email | language | choice | object | list
     doc: str
     required: bool = False
     default: Any = None
@@ -39,6 +39,8 @@ IMAGE = Table(
         Field("credit", "text", 'printed after the caption ("Photo: ...")'),
         Field("alt", "alt", 'what the photo shows, in a sentence, for readers who cannot see it (screen readers); '
               '"" marks a photo as decoration only'),
+        Field("focus", "focus", "what a crop must keep: top, bottom, left, right, center, a corner ('top left'), "
+              "or a point [30%, 20%] (across, down); default the centre"),
         Field("wide", "bool", "true spans all text columns; default one column", default=False),
     ),
 )
@@ -225,6 +227,9 @@ def _field_schema(f: Field) -> dict[str, Any]:
         out = {"anyOf": [{"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}]}
     elif f.kind == "colour":
         out = {"type": "string", "pattern": r"^(#[0-9A-Fa-f]{6}|cmyk\(.*\))$"}
+    elif f.kind == "focus":
+        out = {"anyOf": [{"type": "string"}, {"type": "array", "minItems": 2, "maxItems": 2,
+                                              "items": {"type": "string", "pattern": r"^\d+(\.\d+)?\s*%$"}}]}
     else:
         out = {"type": KIND_TYPES[f.kind]}
         if f.kind == "text" or f.kind == "lines":

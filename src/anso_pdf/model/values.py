@@ -319,3 +319,34 @@ def _without_month(label: str, month: int) -> str:
     names = {calendar.month_name[month], calendar.month_abbr[month], MONTH_ABBR[month].rstrip("."), "Sept" if month == 9 else ""}
     pattern = r"\b(?:" + "|".join(re.escape(n) for n in sorted(names - {""}, key=len, reverse=True)) + r")\b\.?"
     return " ".join(re.sub(pattern, " ", label, flags=re.IGNORECASE).split()).strip(" ,;")
+
+
+FOCUS_WORDS = {"center": (0.5, 0.5), "centre": (0.5, 0.5), "top": (0.5, 0.0), "bottom": (0.5, 1.0),
+               "left": (0.0, 0.5), "right": (1.0, 0.5)}
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
+
+
+def parse_focus(value: str | list[str]) -> tuple[float, float]:
+    """A photo's focus as (x from the left, y from the top), fractions of its width and height: an edge or corner
+    ("top", "left", "top right", "center") or a point [30%, 20%]. ValueError says what to write."""
+    if isinstance(value, str) and not _PERCENT.match(value.strip().split()[0] if value.split() else ""):
+        parts = value.lower().replace("-", " ").split()
+        x, y = 0.5, 0.5
+        if not parts or len(parts) > 2 or any(p not in FOCUS_WORDS for p in parts):
+            raise ValueError(f"'{value}' is not a focus; write top, bottom, left, right, center, a corner such as "
+                             "'top left', or a point [30%, 20%] (across, down)")
+        for part in parts:
+            px, py = FOCUS_WORDS[part]
+            x = px if part in ("left", "right") else x
+            y = py if part in ("top", "bottom") else y
+        return x, y
+    items = value if isinstance(value, list) else value.replace(",", " ").split()
+    if len(items) != 2:
+        raise ValueError("a focus point is two percentages, across and down: [30%, 20%]")
+    out = []
+    for item in items:
+        m = _PERCENT.match(str(item).strip())
+        if not m or float(m.group(1)) > 100:
+            raise ValueError(f"'{item}' is not a percentage from 0% to 100%; write a point as [30%, 20%] (across, down)")
+        out.append(float(m.group(1)) / 100)
+    return out[0], out[1]
