@@ -125,3 +125,33 @@ def test_crop_to_keeps_the_focus_for_any_frame():
                     assert c.left - 1e-9 <= fx <= c.right + 1e-9 and c.bottom - 1e-9 <= 1 - fy <= c.top + 1e-9
                     shown = (c.right - c.left) * size[0] / ((c.top - c.bottom) * size[1])
                     assert abs(shown - frame[0] / frame[1]) < 1e-6
+
+
+def test_preview_crops_frames_what_is_printed(tmp_path):
+    from typer.testing import CliRunner
+
+    from anso_pdf.cli import app
+    from anso_pdf.render.crops import FOCUS, FRAME, TILE
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    _photo(photos / "subject.jpg", (480, 120), (0.92, 0.5))
+    text = issue_yaml([{"title": "Only", "words": 250}]).replace(
+        "    body: |\n",
+        "    images:\n      - file: photos/subject.jpg\n        alt: x\n        focus: [92%, 50%]\n    body: |\n", 1)
+    issue = tmp_path / "crops.yaml"
+    issue.write_text(text, encoding="utf-8")
+    out = tmp_path / "pictures"
+    result = CliRunner().invoke(app, ["preview", "--crops", "--dpi", "20", "-o", str(out), str(issue)])
+    assert result.exit_code == 0, result.output
+    with Image.open(out / "crops-crops.png") as sheet:
+        sheet = sheet.convert("RGB")
+    frame = [(x, y) for y in range(sheet.height) for x in range(sheet.width) if sheet.getpixel((x, y)) == FRAME]
+    cross = [(x, y) for y in range(sheet.height) for x in range(sheet.width) if sheet.getpixel((x, y)) == FOCUS]
+    assert frame and cross
+    # the frame is the crop: the right part of the photo (the focus at 92% across pushes it to the right edge)
+    left, right = min(x for x, _ in frame), max(x for x, _ in frame)
+    tile_left = 12  # the sheet's margin
+    assert right - tile_left == pytest.approx(TILE - 1, abs=2)
+    assert (left - tile_left) / TILE == pytest.approx(1 - (1 / 0.45) / 4, abs=0.02)  # a centre crop starts at 0.22
+    assert all(left <= x <= right for x, _ in cross)
