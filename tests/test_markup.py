@@ -124,3 +124,20 @@ def test_strict_check_refuses_unclosed_markup(tmp_path: Path, monkeypatch) -> No
     assert plain.exit_code == 0, plain.output
     assert "issue.yaml:13:15" in plain.output and "bold is never closed" in plain.output
     assert strict.exit_code == 1, strict.output
+
+
+def test_text_far_beyond_four_pages_is_refused_before_layout(tmp_path: Path) -> None:
+    """A paragraph of 70,000 unclosed marks: a located error at the text, not a long layout (issue #17)."""
+    from anso_pdf.diagnostics import IssueError
+
+    body = "**" * 35_000
+    path = write_issue(tmp_path, "newsletter:\n  name: N\n  issue: 1\n  date: 2026\nsections:\n  - title: T\n"
+                                 f"    body: |\n      {body}\n")
+    try:
+        pipeline.build(path, ["email"])
+    except IssueError as caught:
+        (error,) = caught.errors
+    else:
+        raise AssertionError("rendered")
+    assert (error.span.line, error.span.column) == (8, 7)
+    assert "this text alone 70,000" in error.message and "four pages hold at most about 33,000" in error.message

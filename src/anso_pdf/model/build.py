@@ -40,6 +40,10 @@ Values = dict[str, Any]
 
 TYPE_NAMES = {Mapping: "a mapping (key: value lines)", Sequence: "a list (lines starting with '- ')", Scalar: "a single value"}
 ROOT = "the issue file"
+# Four pages of three columns of 8.8 pt text and nothing else hold about 33,000 characters (the sample issue,
+# with its photos, events and gallery, about 8,000); twice that cannot fit in any layout.
+PAGES_HOLD = 33_000
+MAX_TEXT = 2 * PAGES_HOLD
 
 
 def _child(where: str, key: str) -> str:
@@ -335,6 +339,8 @@ class _Builder:
         top = self.table(root, S.ISSUE, ROOT)
         if top is None:
             return None
+        if self._too_much_text():
+            return None
         n = top.get("newsletter") or {}
         contents = top.get("contents") or {}
         contact = top.get("contact")
@@ -368,6 +374,19 @@ class _Builder:
             ),
             text_spans=tuple(self.text_spans),
         )
+
+    def _too_much_text(self) -> bool:
+        """Text far beyond what four pages can hold is refused before layout, at its longest value: laying it out
+        would only end in the overflow message, after a long wait (issue #17: 990 kB of text)."""
+        total = sum(len(text) for text, _ in self.text_spans)
+        if total <= MAX_TEXT:
+            return False
+        longest, where = max(self.text_spans, key=lambda entry: len(entry[0]))
+        self.diags.error(where, f"the issue holds {total:,} characters of text, and this text alone {len(longest):,}; "
+                         f"four pages hold at most about {PAGES_HOLD:,}",
+                         "cut the text here (and elsewhere) to what the four pages can print: a page of text in two "
+                         "columns holds about 5,000 characters")
+        return True
 
     def _check_pins(self, sections: list[Section | None]) -> None:
         """Pinned pages go forward, one pinned section per page, and only the first section may start page 1."""
