@@ -137,3 +137,19 @@ def test_line_breaker_never_breaks_at_a_no_break_space(space: str, align: str) -
         elif joined != " ":
             assert not any(line.endswith("25") for line in lines), lines
             assert any(f"25{space}%" in line for line in lines), lines
+
+
+def test_a_sections_language_sets_its_hyphenation(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from anso_pdf.diagnostics import Diagnostics
+
+    folder = tmp_path_factory.mktemp("hyphenation")
+    laid_out = pipeline.lay_out_issue(pipeline.load(write_issue(folder, ISSUE)), Diagnostics())
+    languages = {}
+    for page in laid_out.pages:
+        for placed in page.placed:
+            ident = getattr(placed.flowable, "anso_id", "") or ""
+            style = getattr(placed.flowable, "style", None)
+            hyphenator = getattr(style, "hyphenationLang", None)
+            if ident.endswith(".p1") and callable(hyphenator):
+                languages[ident.split(".")[0]] = hyphenator.language
+    assert languages == {"s1": "fr", "s2": "de"}

@@ -43,6 +43,14 @@ class StoryBuilder:
         return flowable
 
     def section(self, section: Section) -> SectionStory:
+        base = self.st
+        self.st = base.for_language(section.language)  # a section in its own language is hyphenated in it
+        try:
+            return self._section(section)
+        finally:
+            self.st = base
+
+    def _section(self, section: Section) -> SectionStory:
         story = SectionStory(section, [])
         key = section.key
         if section.show_title:

@@ -80,12 +80,23 @@ LOOSE_LADDER: tuple[Fit, ...] = (
 class Styles:
     """Named paragraph styles of one issue at one fit."""
 
+    def for_language(self, language: str | None) -> Styles:
+        """The same styles hyphenated for another language (a section's own `language:`), made once."""
+        if not language or language == self.language:
+            return self
+        got = self._by_language.get(language)
+        if got is None:
+            got = self._by_language[language] = Styles(self.fit, self.palette, language)
+        return got
+
     def __init__(self, fit: Fit, palette: Palette, language: str) -> None:
         size, lead = fit.body_size, fit.leading
         hyph = hyphenator_for(language)
         ink = palette
         self.fit = fit
         self.palette = palette
+        self.language = language
+        self._by_language: dict[str, Styles] = {}
         base = ParagraphStyle(
             "base", fontName=SERIF, fontSize=size, leading=lead, textColor=ink.text, alignment=TA_JUSTIFY,
             hyphenationLang=hyph, embeddedHyphenation=0, uriWasteReduce=0, splitLongWords=1,

@@ -117,7 +117,7 @@ SECTION = Table(
         Field("events", "object", "an upcoming-events strip", table=EVENTS),
         Field("gallery", "object", "a photo gallery", table=GALLERY),
         Field("language", "language", "BCP 47 tag of this section's text when it is not the newsletter's "
-              "language: its quotes, spaces and dashes follow that language's rules"),
+              "language: its hyphenation, quotes, spaces and dashes follow that language's rules"),
     ),
 )
 
