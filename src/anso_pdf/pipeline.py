@@ -140,7 +140,7 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
         say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache)")
         for name in profiles:
             profile, pdf = PROFILES[name], built.pdfs[name]
-            resolution_warnings(prepared[name], profile, diags)
+            resolution_warnings(prepared[name], profile, diags, draft=draft)
             if profile.size_warning and len(pdf) > profile.size_warning:
                 largest = sorted(prepared[name].items(), key=lambda kv: -len(kv[1].data))[:3]
                 names = ", ".join(f"{u.image.written} ({len(p.data) // 1024} kB)" for u, p in largest)
@@ -151,8 +151,10 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
     return built
 
 
-def resolution_warnings(photos: dict, profile, diags: Diagnostics) -> None:  # type: ignore[no-untyped-def]
-    """issue #3: name every photo below the press resolution, with the size at which it would reach it."""
+def resolution_warnings(photos: dict, profile, diags: Diagnostics, *, draft: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """issues #3 and #18: name every photo below the press resolution, with the size at which it would reach it;
+    below the profile's error resolution a printer rejects the file, so that is an error (a warning with --draft).
+    `check` and `render` both come here, so they say the same."""
     if not profile.min_ppi:
         return
     seen = set()
@@ -163,12 +165,18 @@ def resolution_warnings(photos: dict, profile, diags: Diagnostics) -> None:  # t
         mm_w, mm_h = use.width / 72 * 25.4, use.height / 72 * 25.4
         crop_px = use.image.pixel_size[0] * (use.crop.right - use.crop.left)
         max_mm = crop_px / profile.min_ppi * 25.4
-        diags.warning(
-            use.image.span,
-            f"photo '{use.image.written}' is {prepared.ppi:.0f} ppi at its placed size ({mm_w:.0f} x {mm_h:.0f} mm); "
-            f"the press wants {profile.min_ppi} ppi",
-            f"it reaches {profile.min_ppi} ppi up to {max_mm:.0f} mm wide; use a larger original for print",
-        )
+        message = (f"photo '{use.image.written}' is {prepared.ppi:.0f} ppi at its placed size ({mm_w:.0f} x {mm_h:.0f} mm); "
+                   f"the press wants {profile.min_ppi} ppi")
+        hint = f"it reaches {profile.min_ppi} ppi up to {max_mm:.0f} mm wide; use a larger original for print"
+        if profile.error_ppi and prepared.ppi < profile.error_ppi - 0.5:
+            floor_mm = crop_px / profile.error_ppi * 25.4
+            message += f", and below {profile.error_ppi} ppi a printer rejects the file"
+            hint = (f"use a larger original, or place it at most {floor_mm:.0f} mm wide ({profile.min_ppi} ppi: "
+                    f"{max_mm:.0f} mm); `--draft` renders a proof anyway")
+            if not draft:
+                diags.error(use.image.span, message, hint)
+                continue
+        diags.warning(use.image.span, message, hint)
 
 
 def metadata(issue: Issue) -> dict[str, str]:

@@ -29,11 +29,12 @@ from anso_pdf import __version__
 from anso_pdf import cache as store
 from anso_pdf.diagnostics import Span
 from anso_pdf.layout.document import PhotoUse
+from anso_pdf.render.inklimit import encode_within
 from anso_pdf.render.profiles import OUTPUT_INTENT, PROFILES, Profile
 from anso_pdf.resources import icc_path
 from anso_pdf.source.workspace import AssetError, open_image, open_image_file
 
-PIPELINE_VERSION = f"{__version__}-img5"
+PIPELINE_VERSION = f"{__version__}-img6"
 # Every profile starts from one decode per photo, made at the resolution the sharpest profile needs: so a photo is
 # decoded once for email and press, and the email JPEG is the same whichever profiles a run asks for.
 DECODE_PPI = max(p.ppi for p in PROFILES.values())
@@ -80,6 +81,7 @@ def _key(content: str, use: PhotoUse, profile: Profile) -> str:
         "ppi": profile.ppi, "decode_ppi": DECODE_PPI, "gap": REDUCING_GAP, "cmyk": profile.cmyk, "q": profile.jpeg_quality,
         "resample": profile.resample, "optimize": profile.jpeg_optimize, "progressive": profile.progressive,
         "icc": hashlib.sha256(_icc_bytes(OUTPUT_INTENT["icc"])).hexdigest()[:16] if profile.cmyk else "srgb",
+        "ink_limit": OUTPUT_INTENT["ink_limit"] if profile.cmyk else None,
         "version": PIPELINE_VERSION, "pillow": _pillow_version(),
     }
     return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
@@ -293,10 +295,18 @@ def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tu
     except (OSError, ValueError, ImageCms.PyCMSError) as exc:
         raise ImageProblem(f"'{source.written}' could not be converted: {exc}", source.span) from None
     out.info = {}  # nothing of the original travels: no EXIF, GPS, serial numbers, comments, XMP
-    buf = io.BytesIO()
-    out.save(buf, "JPEG", quality=profile.jpeg_quality, optimize=profile.jpeg_optimize, progressive=profile.progressive)
+
+    def encode(im) -> bytes:  # type: ignore[no-untyped-def]
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=profile.jpeg_quality, optimize=profile.jpeg_optimize, progressive=profile.progressive)
+        return buf.getvalue()
+
+    try:  # the output condition's total ink, kept in the decoded pixels (issue #18)
+        data = encode_within(out, OUTPUT_INTENT["ink_limit"], encode) if out.mode == "CMYK" else encode(out)
+    except ValueError as exc:
+        raise ImageProblem(f"'{source.written}' could not be converted: {exc}", source.span) from None
     ppi = out_w / (use.width / 72)
-    return buf.getvalue(), (out_w, out_h), round(ppi, 1)
+    return data, (out_w, out_h), round(ppi, 1)
 
 
 def _flatten(im):  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from anso_pdf.units import BLEED, mm
 
@@ -26,12 +27,13 @@ class Profile:
     linearize: bool
     size_warning: int | None  # bytes; warn above this and name the largest photos
     pdf_version: tuple[int, int] = (1, 7)  # PDF/UA-1 is PDF 1.7; PDF/X-4 is PDF 1.6
+    error_ppi: int | None = None  # photos below this are an error (a warning with --draft): a printer rejects them
 
 
 PRESS = Profile(
     name="press", suffix="-press", bleed=BLEED, slug=mm(9), crop_marks=True, cmyk=True, ppi=300, min_ppi=300,
-    jpeg_quality=92, resample="BICUBIC", jpeg_optimize=False, progressive=False, links=False, pdfx=True, linearize=False, size_warning=None,
-    pdf_version=(1, 6),
+    jpeg_quality=95, resample="BICUBIC", jpeg_optimize=False, progressive=False, links=False, pdfx=True, linearize=False, size_warning=None,
+    pdf_version=(1, 6), error_ppi=150,
 )
 EMAIL = Profile(
     name="email", suffix="", bleed=0.0, slug=0.0, crop_marks=False, cmyk=False, ppi=150, min_ppi=None,
@@ -44,10 +46,23 @@ EMAIL = Profile(
 # to encode, would only be 7 % smaller (measured in docs/performance.md).
 PROFILES: dict[str, Profile] = {"email": EMAIL, "press": PRESS}
 
-OUTPUT_INTENT = {
+class OutputCondition(TypedDict):
+    """A printing condition as data: the ICC profile photos and colours are converted with, what the output intent
+    says, and the total ink the press takes."""
+
+    icc: str  # file name under assets/icc
+    identifier: str
+    condition: str
+    registry: str
+    info: str
+    ink_limit: int  # per cent total area coverage
+
+
+OUTPUT_INTENT: OutputCondition = {
     "icc": "FOGRA39L_coated.icc",
     "identifier": "FOGRA39",
     "condition": "Offset printing, according to ISO 12647-2:2004/Amd 1, OFCOM, paper type 1 or 2 = coated art, 115 g/m2",
     "registry": "http://www.color.org",
     "info": "FOGRA39L Coated",
+    "ink_limit": 300,  # per cent total area coverage, kept at every pixel of the press PDF (render/inklimit.py)
 }

@@ -1,0 +1,99 @@
+"""issue #18: the press PDF as a printer's preflight reads it back: total ink at the pixel, the resolution policy."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from anso_pdf.cli import app
+from anso_pdf.render.inklimit import ROUNDING, max_total_ink
+from anso_pdf.render.profiles import OUTPUT_INTENT
+
+LOW_RES = """newsletter:
+  name: Example Newsletter
+  issue: Issue 1
+  date: January 2026
+sections:
+  - title: Hello
+    body: |
+      First paragraph.
+    images:
+      - file: small.jpg
+        caption: A small photo.
+"""
+
+
+def _images(pdf: pikepdf.Pdf) -> list[tuple[int, Image.Image]]:
+    out = []
+    for number, page in enumerate(pdf.pages, 1):
+        for image in page.get_images().values() if hasattr(page, "get_images") else page.images.values():
+            out.append((number, pikepdf.PdfImage(image).as_pil_image()))
+    return out
+
+
+def test_no_pixel_of_a_press_photo_is_over_the_ink_limit(sample_pdfs: dict[str, bytes]) -> None:
+    """Decoded as a RIP decodes them, every pixel of every photo stays within the limit (8-bit rounding aside)."""
+    images = _images(pikepdf.open(io.BytesIO(sample_pdfs["press"])))
+    assert len(images) == 9 and all(im.mode == "CMYK" for _, im in images)
+    limit = OUTPUT_INTENT["ink_limit"]
+    worst = max(max_total_ink(im) for _, im in images)
+    assert worst <= limit + ROUNDING * 100 / 255, worst
+    assert worst > limit - 6  # the dark photos still reach near the limit: shadows are not flattened
+
+
+def test_ink_limit_holds_for_a_photo_of_fine_dark_detail() -> None:
+    """The worst case for JPEG noise: rich-black texture at the limit, encoded at the press quality."""
+    import random
+
+    from anso_pdf.render.inklimit import encode_within
+
+    rng = random.Random(7)
+    im = Image.new("CMYK", (256, 256))
+    im.putdata([(rng.choice((200, 255)), rng.choice((180, 240)), rng.choice((170, 240)), 255) for _ in range(256 * 256)])
+    assert max_total_ink(im) > 350
+
+    def encode(image: Image.Image) -> bytes:
+        buf = io.BytesIO()
+        image.save(buf, "JPEG", quality=95)
+        return buf.getvalue()
+
+    data = encode_within(im, 300, encode)
+    assert max_total_ink(Image.open(io.BytesIO(data))) <= 300 + ROUNDING * 100 / 255
+
+
+def _photo(path: Path, size: tuple[int, int]) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", size, (90, 120, 160)).save(out, "JPEG", quality=85)
+    path.write_bytes(out.getvalue())
+
+
+def test_a_photo_below_150_ppi_fails_the_press_render_and_draft_renders_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "x.yaml").write_text(LOW_RES, encoding="utf-8")
+    _photo(tmp_path / "small.jpg", (115, 86))  # 57 mm wide: 51 ppi
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for command in (["render", "--profile", "press", "x.yaml"], ["check", "x.yaml"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, result.output
+        located = [line for line in result.output.splitlines() if line.startswith("x.yaml:10:")]
+        assert located and "error:" in located[0] and "rejects" in located[0], result.output
+    assert not (tmp_path / "build").exists()
+    draft = runner.invoke(app, ["render", "--profile", "press", "--draft", "x.yaml"])
+    assert draft.exit_code == 0, draft.output
+    assert any(line.startswith("x.yaml:10:") and "warning:" in line and "ppi" in line for line in draft.output.splitlines())
+    assert list((tmp_path / "build").glob("*.pdf"))
+
+
+def test_a_photo_between_150_and_300_ppi_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "x.yaml").write_text(LOW_RES, encoding="utf-8")
+    _photo(tmp_path / "small.jpg", (500, 375))  # 57 mm wide: 223 ppi
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["render", "--profile", "press", "x.yaml"])
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith("x.yaml:10:") and "warning:" in line for line in result.output.splitlines())
