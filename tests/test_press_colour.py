@@ -81,7 +81,7 @@ def test_photos_stay_within_300_percent_total_ink(tmp_path):
                 continue
             c, m, y, k = (band.tobytes() for band in pil.split())
             worst = max(sum(px) for px in zip(c, m, y, k, strict=True)) / 255
-            assert worst <= 3.0 + 0.08, worst  # JPEG rounding aside
+            assert worst <= 3.0 + 1 / 255, worst  # kept at the pixel after JPEG decoding (issue #18), rounding aside
             checked += 1
     assert checked == 2  # the dark photo and the logo
 
