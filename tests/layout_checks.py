@@ -574,8 +574,9 @@ def synthetic_photo(path: Path, size: tuple[int, int], seed: int) -> None:
     img.save(path, optimize=True)
 
 
-PHOTO_SIZES = {"p1.png": (600, 400), "p2.png": (640, 360), "p3.png": (500, 500), "p4.png": (480, 640),
-               "p5.png": (600, 420), "p6.png": (640, 400)}
+# large enough for 150 ppi in the press PDF wherever the generated issues place them (below that is an error)
+PHOTO_SIZES = {"p1.png": (1200, 800), "p2.png": (1280, 720), "p3.png": (1000, 1000), "p4.png": (960, 1280),
+               "p5.png": (1200, 840), "p6.png": (1280, 800)}
 
 
 def _photo(name: str, caption: str, **extra: Any) -> dict[str, Any]:

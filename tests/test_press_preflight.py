@@ -97,3 +97,49 @@ def test_a_photo_between_150_and_300_ppi_is_a_warning(tmp_path: Path, monkeypatc
     result = CliRunner().invoke(app, ["render", "--profile", "press", "x.yaml"])
     assert result.exit_code == 0, result.output
     assert any(line.startswith("x.yaml:10:") and "warning:" in line for line in result.output.splitlines())
+
+
+def _metadata_facts(data: bytes) -> dict[str, object]:
+    pdf = pikepdf.open(io.BytesIO(data))
+    info = pdf.docinfo
+    xmp = pdf.open_metadata()
+    return {
+        "info_dates": (str(info["/CreationDate"]), str(info["/ModDate"])),
+        "xmp_dates": (xmp["xmp:CreateDate"], xmp["xmp:ModifyDate"], xmp["xmp:MetadataDate"]),
+        "titles": (str(info["/Title"]), xmp["dc:title"]),
+        "ids": tuple(bytes(v).hex() for v in pdf.trailer.ID),
+        "xmp_ids": (xmp["xmpMM:DocumentID"], xmp["xmpMM:InstanceID"]),
+    }
+
+
+def _info_date_as_xmp(date: str) -> str:
+    """D:YYYYMMDDHHmmSS+HH'mm' -> YYYY-MM-DDTHH:mm:SS+HH:mm"""
+    d = date[2:]
+    return f"{d[:4]}-{d[4:6]}-{d[6:8]}T{d[8:10]}:{d[10:12]}:{d[12:14]}{d[14]}{d[15:17]}:{d[18:20]}"
+
+
+@pytest.mark.parametrize("epoch", [None, "1717243200"])
+def test_info_and_xmp_agree_with_and_without_source_date_epoch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str | None) -> None:
+    from anso_pdf import pipeline
+
+    if epoch:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    else:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    issue = tmp_path / "x.yaml"
+    issue.write_text(LOW_RES.replace("    images:\n      - file: small.jpg\n        caption: A small photo.\n", ""))
+    pdfs = pipeline.build(issue, ["press", "email"]).pdfs
+    for name, data in pdfs.items():
+        facts = _metadata_facts(data)
+        created, modified = facts["info_dates"]  # type: ignore[misc]
+        expected = "2024-06-01T12:00:00+00:00" if epoch else "2000-01-01T00:00:00+00:00"
+        assert _info_date_as_xmp(created) == _info_date_as_xmp(modified) == expected, (name, facts)
+        assert set(facts["xmp_dates"]) == {expected}, (name, facts)  # type: ignore[arg-type]
+        info_title, xmp_title = facts["titles"]  # type: ignore[misc]
+        assert info_title == xmp_title == "Example Newsletter \u2013 Issue 1, January 2026"
+        xmp_ids = [i.replace("uuid:", "").replace("-", "") for i in facts["xmp_ids"]]  # type: ignore[attr-defined]
+        ids = list(facts["ids"])  # type: ignore[call-overload]
+        assert xmp_ids[0] == ids[0], facts  # the permanent ID
+        if name == "press":  # the email PDF's second (instance) ID is made again when qpdf linearizes it
+            assert xmp_ids == ids, facts

@@ -74,16 +74,32 @@ def write_keys(canvas: Canvas, meta: dict[str, str]) -> None:
 
 
 def write_metadata(canvas: Canvas, meta: dict[str, str], *, pdfx: bool) -> None:
-    """The XMP of either PDF: title, PDF/UA-1 (both PDFs are tagged, render/tags.py), and PDF/X-4 for press."""
-    doc_id = hashlib.sha256((meta["title"] + meta["subject"]).encode()).hexdigest()
+    """The XMP of either PDF: title, PDF/UA-1 (both PDFs are tagged, render/tags.py), and PDF/X-4 for press.
+
+    Its dates are the document information's (ReportLab's time stamp: 2000-01-01 in invariant mode, or
+    SOURCE_DATE_EPOCH when set), and the trailer's /ID is the XMP's DocumentID and InstanceID, so the two never
+    disagree (a PDF/X-4 error; issue #18)."""
+    doc = canvas._doc
+    date = xmp_date(doc._timeStamp)
+    doc_id = hashlib.sha256("\n".join((meta["title"], meta["subject"], "PDF/X-4" if pdfx else "")).encode()).hexdigest()[:32]
+    instance_id = hashlib.sha256(f"{doc_id} {date}".encode()).hexdigest()[:32]
+    doc._ID = b"\n[<" + doc_id.encode() + b"><" + instance_id.encode() + b">]\n"  # what ReportLab's ID() caches
     xmp = _Plain(
         pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
-        _xmp(meta, doc_id, pdfx=pdfx).encode("utf-8"),
+        _xmp(meta, doc_id + instance_id, pdfx=pdfx, date=date).encode("utf-8"),
     )
-    canvas._doc.Catalog.Metadata = xmp  # the catalog makes it an indirect object
+    doc.Catalog.Metadata = xmp  # the catalog makes it an indirect object
 
 
-def _xmp(meta: dict[str, str], doc_id: str, *, pdfx: bool = True) -> str:
+def xmp_date(stamp) -> str:  # type: ignore[no-untyped-def]
+    """ReportLab's TimeStamp (what the document information's dates are made of) as an XMP date."""
+    year, month, day, hour, minute, second = stamp.YMDhms
+    sign = "-" if stamp.dhh < 0 or stamp.dmm < 0 else "+"
+    return (f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+            f"{sign}{abs(stamp.dhh):02d}:{abs(stamp.dmm):02d}")
+
+
+def _xmp(meta: dict[str, str], doc_id: str, *, pdfx: bool = True, date: str = XMP_DATE) -> str:
     e = {k: escape(v, quote=False) for k, v in meta.items()}
     pdfx_id = "\n   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" if pdfx else ""
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -100,9 +116,9 @@ def _xmp(meta: dict[str, str], doc_id: str, *, pdfx: bool = True) -> str:
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e['title']}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>{e['author']}</rdf:li></rdf:Seq></dc:creator>
    <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e['subject']}</rdf:li></rdf:Alt></dc:description>
-   <xmp:CreateDate>{XMP_DATE}</xmp:CreateDate>
-   <xmp:ModifyDate>{XMP_DATE}</xmp:ModifyDate>
-   <xmp:MetadataDate>{XMP_DATE}</xmp:MetadataDate>
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+   <xmp:MetadataDate>{date}</xmp:MetadataDate>
    <xmp:CreatorTool>anso-pdf</xmp:CreatorTool>
    <pdf:Producer>anso-pdf (ReportLab)</pdf:Producer>
    <pdf:Keywords>{e['keywords']}</pdf:Keywords>
