@@ -143,3 +143,72 @@ def test_info_and_xmp_agree_with_and_without_source_date_epoch(
         assert xmp_ids[0] == ids[0], facts  # the permanent ID
         if name == "press":  # the email PDF's second (instance) ID is made again when qpdf linearizes it
             assert xmp_ids == ids, facts
+
+
+def test_black_text_overprints_and_nothing_else_does(sample_pdfs: dict[str, bytes]) -> None:
+    from anso_pdf.render import preflight
+
+    report = preflight.read(sample_pdfs["press"])
+    for page in report["pages"]:
+        assert page["overprint"]["elsewhere"] == 0, page
+        assert page["overprint"]["black_text_knocking_out"] == 0, page
+        assert page["overprint"]["black_text"] > 0, page
+    pdf = pikepdf.open(io.BytesIO(sample_pdfs["press"]))
+    states = pdf.pages[0].Resources.ExtGState
+    assert bool(states.AnsoOverprintText.op) and int(states.AnsoOverprintText.OPM) == 1
+    assert not bool(states.AnsoOverprintText.OP)  # text strokes (none are drawn) would not overprint
+
+
+def test_crop_marks_are_in_registration_colour(sample_pdfs: dict[str, bytes]) -> None:
+    from anso_pdf.render import preflight
+
+    report = preflight.read(sample_pdfs["press"])
+    assert [page["printer_marks_colour_spaces"] for page in report["pages"]] == [["Separation:All"]] * 4
+    pdf = pikepdf.open(io.BytesIO(sample_pdfs["press"]))
+    spaces = {str(cs[0]): cs for page in pdf.pages for cs in page.Resources.ColorSpace.values()}
+    assert str(spaces["/Separation"][1]) == "/All" and str(spaces["/Separation"][2]) == "/DeviceCMYK"
+
+
+def _ghostscript_max_ink(pdf: Path, report: dict, dpi: int) -> list[float]:
+    import subprocess
+
+    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{dpi}",
+                    f"-sOutputFile={pdf.parent}/p%d.tif", str(pdf)], check=True, capture_output=True)
+    out = []
+    for page in report["pages"]:
+        media, trim = page["boxes"]["media"], page["boxes"]["trim"]
+        s = dpi / 72
+        box = (round((trim[0] - media[0]) * s) + 1, round((media[3] - trim[3]) * s) + 1,
+               round((trim[2] - media[0]) * s) - 1, round((media[3] - trim[1]) * s) - 1)
+        out.append(max_total_ink(Image.open(pdf.parent / f"p{page['page']}.tif").crop(box)))
+    return out
+
+
+def test_the_json_preflight_report_matches_ghostscript_and_pdfimages(
+        sample_pdfs: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check --json carries the preflight report; its figures are what Ghostscript (total ink inside the trim,
+    rendered at the photos' 300 ppi) and pdfimages (pixels, colour, effective ppi) measure on the press PDF."""
+    import json
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, ["check", "--json", "issues/anso-2019-06.yaml"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["preflight"]
+    assert report["pdf_x"] == "PDF/X-4" and report["output_condition"]["OutputConditionIdentifier"] == "FOGRA39"
+    assert all(f["embedded"] for f in report["fonts"])
+    assert [(p["trim_mm"], p["bleed_mm"]) for p in report["pages"]] == [([210.0, 297.0], 3.0)] * 4
+
+    pdf = tmp_path / "press.pdf"
+    pdf.write_bytes(sample_pdfs["press"])
+    measured = _ghostscript_max_ink(pdf, report, 300)
+    assert [round(v, 1) for v in measured] == [p["max_ink"] for p in report["pages"]], measured
+
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in listed.splitlines()[2:]]
+    theirs = [(int(r[0]), int(r[3]), int(r[4]), r[5], int(r[12]), int(r[13])) for r in rows]
+    ours = [(i["page"], *i["pixels"], {"DeviceCMYK": "cmyk"}.get(i["colour_space"], i["colour_space"]), *i["ppi"])
+            for i in report["images"]]
+    assert ours == theirs

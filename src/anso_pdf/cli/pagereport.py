@@ -117,6 +117,11 @@ def document(file: str, built: Built | None, diagnostics: list[Diagnostic], *, o
     }
     for name, report in (built.reports.items() if built is not None else ()):
         out.setdefault(name, report)  # each further report in its own section; never over the ones above
+    press = built.pdfs.get("press") if built is not None else None
+    if press and "preflight" not in out:  # what a printer's preflight finds in the press PDF (render/preflight.py; docs/guide.md)
+        from anso_pdf.render import preflight
+
+        out["preflight"] = preflight.read(press)
     return out
 
 

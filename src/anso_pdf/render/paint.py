@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.colors import CMYKColor, CMYKColorSep, Color
 from reportlab.pdfgen.canvas import Canvas
 
 from anso_pdf.layout import shaping
@@ -20,14 +20,16 @@ from anso_pdf.model.issue import Image
 from anso_pdf.render import pdfx, tounicode
 from anso_pdf.render.colours import converter
 from anso_pdf.render.images import Prepared
+from anso_pdf.render.overprint import OverprintCanvas
 from anso_pdf.render.profiles import Profile
 from anso_pdf.render.tags import LINK_CALLBACK, Tagger, TaggingCanvas
 
-REGISTRATION = CMYKColor(1, 1, 1, 1)
+REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All")  # every plate: printer's marks (issue #18)
 
 
-class NewsletterCanvas(TaggingCanvas):
-    """A tagged canvas that draws no link annotations when the profile forbids them (PDF/X)."""
+class NewsletterCanvas(OverprintCanvas, TaggingCanvas):
+    """A tagged canvas that draws no link annotations when the profile forbids them (PDF/X), and overprints black
+    text and thin black rules when the profile asks (render/overprint.py)."""
 
     anso: RenderContext
 
@@ -148,6 +150,7 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
         if offset else None,
     )
     canvas.anso = RenderContext(profile, laid_out, photos)
+    canvas.anso_overprint = profile.overprint_black
     canvas.tags = tags = Tagger(laid_out.structure, link_style=laid_out.link_ink if profile.links else None)
     tags.start_page(canvas._doc.thisPageName())
     canvas.setNamedCB(LINK_CALLBACK, tags.link_marker)

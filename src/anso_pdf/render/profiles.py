@@ -28,12 +28,13 @@ class Profile:
     size_warning: int | None  # bytes; warn above this and name the largest photos
     pdf_version: tuple[int, int] = (1, 7)  # PDF/UA-1 is PDF 1.7; PDF/X-4 is PDF 1.6
     error_ppi: int | None = None  # photos below this are an error (a warning with --draft): a printer rejects them
+    overprint_black: bool = False  # 100 % K text and thin rules overprint (render/overprint.py)
 
 
 PRESS = Profile(
     name="press", suffix="-press", bleed=BLEED, slug=mm(9), crop_marks=True, cmyk=True, ppi=300, min_ppi=300,
     jpeg_quality=95, resample="BICUBIC", jpeg_optimize=False, progressive=False, links=False, pdfx=True, linearize=False, size_warning=None,
-    pdf_version=(1, 6), error_ppi=150,
+    pdf_version=(1, 6), error_ppi=150, overprint_black=True,
 )
 EMAIL = Profile(
     name="email", suffix="", bleed=0.0, slug=0.0, crop_marks=False, cmyk=False, ppi=150, min_ppi=None,
