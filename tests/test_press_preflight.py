@@ -25,6 +25,7 @@ sections:
     images:
       - file: small.jpg
         caption: A small photo.
+        alt: A blue square.
 """
 
 
@@ -128,7 +129,7 @@ def test_info_and_xmp_agree_with_and_without_source_date_epoch(
     else:
         monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     issue = tmp_path / "x.yaml"
-    issue.write_text(LOW_RES.replace("    images:\n      - file: small.jpg\n        caption: A small photo.\n", ""))
+    issue.write_text(LOW_RES.split("    images:")[0])
     pdfs = pipeline.build(issue, ["press", "email"]).pdfs
     for name, data in pdfs.items():
         facts = _metadata_facts(data)
@@ -212,3 +213,44 @@ def test_the_json_preflight_report_matches_ghostscript_and_pdfimages(
     ours = [(i["page"], *i["pixels"], {"DeviceCMYK": "cmyk"}.get(i["colour_space"], i["colour_space"]), *i["ppi"])
             for i in report["images"]]
     assert ours == theirs
+
+
+def test_no_small_text_in_three_or_four_inks_and_reversed_text_bold(sample_pdfs: dict[str, bytes]) -> None:
+    """The sample's house colours have three and four inks; its contents-box page numbers (8.6 pt, primary) are
+    printed in the two-ink safe build, and its reversed text (masthead, badges) is bold and at least 8 pt."""
+    from anso_pdf.render import preflight
+
+    report = preflight.read(sample_pdfs["press"])
+    for page in report["pages"]:
+        assert page["small_text_in_more_than_two_inks"] == [], page["page"]
+        assert page["reversed_text_not_bold_or_below_8pt"] == [], page["page"]
+    pdf = pikepdf.open(io.BytesIO(sample_pdfs["press"]))
+    fills = [tuple(round(float(v), 2) for v in instruction.operands)
+             for instruction in pikepdf.parse_content_stream(pdf.pages[0]) if str(instruction.operator) == "k"]
+    assert (0.95, 0.71, 0.0, 0.0) in fills  # the primary's safe build, drawn
+    assert (0.93, 0.69, 0.0, 0.19) in fills  # and the primary itself, for the large text and the masthead
+
+
+def test_safe_build_keeps_two_inks_and_stays_close() -> None:
+    from anso_pdf.render.safeink import _labs, inks, safe_build
+    from anso_pdf.resources import icc_path
+
+    icc = icc_path(OUTPUT_INTENT["icc"]).read_bytes()
+    for cmyk in [(0.9294, 0.6863, 0.0, 0.1882), (0.04, 0.52, 0.89, 0.11), (0.6, 0.4, 0.4, 1.0), (0.5, 0.0, 1.0, 0.0)]:
+        safe = safe_build(cmyk, icc)
+        assert inks(safe) <= 2
+        if inks(cmyk) <= 2:
+            assert safe == cmyk
+        a, b = _labs(icc, [tuple(round(v * 255) for v in c) for c in (cmyk, safe)])  # type: ignore[misc]
+        assert sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5 < 12, (cmyk, safe)
+
+
+def test_check_notes_what_the_press_changes_about_the_house_colours(sample_pdfs: dict[str, bytes],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, ["check", "issues/anso-2019-06.yaml"])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("press: house colour")]
+    assert len(notes) == 2 and "C93 M69 K19" in notes[0] and "C95 M71" in notes[0], result.output

@@ -24,6 +24,7 @@ class Built:
     pdfs: dict[str, bytes] = field(default_factory=dict)  # profile name -> PDF
     warnings: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what copyfitting changed, and other facts worth saying
+    press_notes: list[str] = field(default_factory=list)  # what the press PDF changed about the house colours
     laid_out: LaidOutIssue | None = None  # the pages, for the page report
     reports: dict[str, Any] = field(default_factory=dict)  # more reports by name (a press preflight): JSON-ready
     # data that `--json` prints under that name beside the pages (cli/pagereport.py)
@@ -115,6 +116,11 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
 
         meta = metadata(issue)
         built = Built(notes=list(laid_out.fit_notes), laid_out=laid_out)
+        for name in profiles:
+            if PROFILES[name].small_text_inks:
+                from anso_pdf.render.colours import small_text_notes
+
+                built.press_notes = small_text_notes(issue.style.primary, issue.style.accent, PROFILES[name].small_text_inks)
         uses = laid_out.photo_uses()
         photos.add(uses)  # every run's photos are started already; this only makes sure
         try:

@@ -68,6 +68,7 @@ def table(built: Built) -> list[str]:
         lines.append(f"{r['page']:>4}  {full:>4}  {room:<14}  {sections}")
         for purpose, changes in _by_purpose(r["copyfitting"]).items():
             lines.append(f"{'':28}{purpose}: {'; '.join(changes)}")
+    lines.extend(f"press: {note}" for note in built.press_notes)
     return [escape(line) for line in lines]
 
 
@@ -114,6 +115,7 @@ def document(file: str, built: Built | None, diagnostics: list[Diagnostic], *, o
         "problems": [problem(d) for d in sorted(diagnostics, key=Diagnostic.sort_key)],
         "pages": rows(built) if built is not None else [],
         "copyfitting": list(built.notes) if built is not None else [],
+        "press_notes": list(built.press_notes) if built is not None else [],
     }
     for name, report in (built.reports.items() if built is not None else ()):
         out.setdefault(name, report)  # each further report in its own section; never over the ones above

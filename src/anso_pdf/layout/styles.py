@@ -158,13 +158,13 @@ class Styles:
             "badge_month", fontName=SANS + "-Bold", fontSize=22, leading=24, textColor=ink.white, alignment=TA_CENTER,
         )
         self.badge_label = ParagraphStyle(
-            "badge_label", fontName=CONDENSED + "-Bold", fontSize=7.6, leading=9, textColor=ink.white, alignment=TA_CENTER,
+            "badge_label", fontName=CONDENSED + "-Bold", fontSize=8, leading=9, textColor=ink.white, alignment=TA_CENTER,
         )
         self.masthead_name = ParagraphStyle(
             "masthead_name", fontName=SANS + "-Bold", fontSize=34, leading=38, textColor=ink.white, alignment=TA_LEFT,
         )
         self.masthead_tagline = ParagraphStyle(
-            "masthead_tagline", fontName=SANS, fontSize=10.5, leading=13, textColor=ink.white, alignment=TA_LEFT,
+            "masthead_tagline", fontName=SANS + "-Bold", fontSize=10.5, leading=13, textColor=ink.white, alignment=TA_LEFT,
         )
         self.masthead_issue = ParagraphStyle(
             "masthead_issue", fontName=SANS + "-Bold", fontSize=10, leading=13, textColor=ink.white, alignment=TA_RIGHT,

@@ -118,3 +118,19 @@ def converter(profile: Profile) -> Callable[[Color], Color]:
         return colour
 
     return to_cmyk if profile.cmyk else to_rgb
+
+
+def small_text_notes(primary: Colour, accent: Colour, most_inks: int) -> list[str]:
+    """What the press PDF changes about the house colours: text below 9 pt in a colour of more than `most_inks`
+    inks is printed in its safe build (render/safeink.py, applied as text is drawn: render/overprint.py)."""
+    from anso_pdf.render.safeink import SMALL_TEXT, describe, inks, safe_build
+
+    icc = icc_path(OUTPUT_INTENT["icc"]).read_bytes()
+    notes = []
+    for role, colour in (("primary", primary), ("accent", accent)):
+        cmyk = cmyk_of(colour)
+        if inks(cmyk) > most_inks:
+            safe = safe_build(tuple(round(v, 4) for v in cmyk), icc)  # type: ignore[arg-type]
+            notes.append(f"house colour {role} prints in {inks(cmyk)} inks ({describe(cmyk)}); text below "
+                         f"{SMALL_TEXT:g} pt in it is printed as {describe(safe)}, so it does not fringe if the plates shift")
+    return notes

@@ -11,8 +11,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from anso_pdf.render.safeink import MIN_REVERSED, SMALL_TEXT  # the reader checks the rules the drawing keeps
+
 PT_PER_MM = 72 / 25.4
-SMALL_TEXT = 9.0  # points: below this, text in more than two inks fringes if the plates shift
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -72,6 +73,7 @@ class PageFacts:
                                                                  "black_text_knocking_out": 0})
     marks: set[str] = field(default_factory=set)  # colour spaces of what is stroked outside the bleed (crop marks)
     small_multi_ink_text: list[dict[str, Any]] = field(default_factory=list)
+    reversed_text: list[dict[str, Any]] = field(default_factory=list)  # white text below 8 pt or not bold
     colour_spaces: set[str] = field(default_factory=set)
 
 
@@ -163,6 +165,7 @@ def _walk(pdf_page: Any, content: Any, resources: Any, state: _State, page: Page
     text_m: Matrix = IDENTITY
     line_m: Matrix = IDENTITY
     font_size = 0.0
+    font_name = ""
     leading = 0.0
     for instruction in pikepdf.parse_content_stream(content):
         operands, o = list(instruction.operands), str(instruction.operator)  # (inline images are not drawn by us)
@@ -235,6 +238,8 @@ def _walk(pdf_page: Any, content: Any, resources: Any, state: _State, page: Page
             text_m = line_m = IDENTITY
         elif o == "Tf":
             font_size = float(operands[1])
+            font = resources.get("/Font", {}).get(str(operands[0]))
+            font_name = str(font.get("/BaseFont", "")) if font is not None else ""
         elif o == "TL":
             leading = float(operands[0])
         elif o == "Tm":
@@ -257,6 +262,8 @@ def _walk(pdf_page: Any, content: Any, resources: Any, state: _State, page: Page
                 page.overprint["black_text" if state.fill == (0, 0, 0, 1) else "elsewhere"] += 1
             elif state.fill == (0, 0, 0, 1):
                 page.overprint["black_text_knocking_out"] += 1
+            if state.fill == (0, 0, 0, 0) and (size < MIN_REVERSED - 0.01 or "Bold" not in font_name):
+                page.reversed_text.append({"size_pt": round(size, 2), "font": font_name.lstrip("/"), **_where(page, x, y)})
             if size < SMALL_TEXT - 0.01 and _inks(state.fill) > 2:
                 page.small_multi_ink_text.append({"size_pt": round(size, 2), "cmyk": _percent(state.fill),
                                                   **_where(page, x, y)})
@@ -388,6 +395,7 @@ def _page_report(p: PageFacts) -> dict[str, Any]:
         "overprint": p.overprint,
         "min_text_pt": None if p.min_text is None else round(p.min_text, 2),
         "small_text_in_more_than_two_inks": p.small_multi_ink_text,
+        "reversed_text_not_bold_or_below_8pt": p.reversed_text,
     }
 
 

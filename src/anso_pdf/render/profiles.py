@@ -29,12 +29,13 @@ class Profile:
     pdf_version: tuple[int, int] = (1, 7)  # PDF/UA-1 is PDF 1.7; PDF/X-4 is PDF 1.6
     error_ppi: int | None = None  # photos below this are an error (a warning with --draft): a printer rejects them
     overprint_black: bool = False  # 100 % K text and thin rules overprint (render/overprint.py)
+    small_text_inks: int | None = None  # text below 9 pt in at most this many inks (render/safeink.py)
 
 
 PRESS = Profile(
     name="press", suffix="-press", bleed=BLEED, slug=mm(9), crop_marks=True, cmyk=True, ppi=300, min_ppi=300,
     jpeg_quality=95, resample="BICUBIC", jpeg_optimize=False, progressive=False, links=False, pdfx=True, linearize=False, size_warning=None,
-    pdf_version=(1, 6), error_ppi=150, overprint_black=True,
+    pdf_version=(1, 6), error_ppi=150, overprint_black=True, small_text_inks=2,
 )
 EMAIL = Profile(
     name="email", suffix="", bleed=0.0, slug=0.0, crop_marks=False, cmyk=False, ppi=150, min_ppi=None,
