@@ -117,10 +117,11 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
         meta = metadata(issue)
         built = Built(notes=list(laid_out.fit_notes), laid_out=laid_out)
         for name in profiles:
-            if PROFILES[name].small_text_inks:
+            most_inks = PROFILES[name].small_text_inks
+            if most_inks:
                 from anso_pdf.render.colours import small_text_notes
 
-                built.press_notes = small_text_notes(issue.style.primary, issue.style.accent, PROFILES[name].small_text_inks)
+                built.press_notes = small_text_notes(issue.style.primary, issue.style.accent, most_inks)
         uses = laid_out.photo_uses()
         photos.add(uses)  # every run's photos are started already; this only makes sure
         try:

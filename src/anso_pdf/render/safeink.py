@@ -33,8 +33,8 @@ def _labs(icc: bytes, colours: list[tuple[int, int, int, int]]) -> list[tuple[fl
     lab = ImageCms.applyTransform(im, _lab_transform(icc))
     assert lab is not None
     # Pillow's 8-bit LAB: L 0..255 for 0..100, a and b offset by 128
-    return [(px[0] * 100 / 255, px[1] - 128, px[2] - 128)
-            for px in (lab.getpixel((x, 0)) for x in range(len(colours)))]  # type: ignore[index]
+    data = lab.tobytes()
+    return [(data[i] * 100 / 255, data[i + 1] - 128, data[i + 2] - 128) for i in range(0, len(data), 3)]
 
 
 @cache
