@@ -32,9 +32,13 @@ def _labs(icc: bytes, colours: list[tuple[int, int, int, int]]) -> list[tuple[fl
     im.putdata(colours)
     lab = ImageCms.applyTransform(im, _lab_transform(icc))
     assert lab is not None
-    # Pillow's 8-bit LAB: L 0..255 for 0..100, a and b offset by 128
+    # Pillow's 8-bit LAB as bytes: L 0..255 for 0..100, a and b signed (two's complement)
     data = lab.tobytes()
-    return [(data[i] * 100 / 255, data[i + 1] - 128, data[i + 2] - 128) for i in range(0, len(data), 3)]
+    return [(data[i] * 100 / 255, _signed(data[i + 1]), _signed(data[i + 2])) for i in range(0, len(data), 3)]
+
+
+def _signed(byte: int) -> int:
+    return byte - 256 if byte > 127 else byte
 
 
 @cache
