@@ -89,7 +89,11 @@ def test_press_colour_is_cmyk_only(sample_pdfs):
     pdf = _open(sample_pdfs["press"])
     ops = _colour_operators(pdf)
     assert ops.get("k", 0) > 20
-    assert not {"rg", "RG", "g", "G", "sc", "scn", "cs", "CS"} & set(ops)
+    assert not {"rg", "RG", "g", "G", "sc", "scn", "cs"} & set(ops)
+    # strokes in a colour space other than DeviceCMYK: only the crop marks, in registration colour (issue #18)
+    spaces = {str(operands[0]) for page in pdf.pages for operands, op in pikepdf.parse_content_stream(page)
+              if str(op) == "CS"}
+    assert spaces == {"/All"}, spaces
     for _, image, _ in _images(pdf):
         assert image.ColorSpace == "/DeviceCMYK"
         assert list(image.Filter) == ["/DCTDecode"]
