@@ -660,7 +660,7 @@ def generated_issues() -> dict[str, dict[str, Any]]:
         },
         # Letter, three columns; a section that jumps to a later page
         "letter-3col": {
-            "newsletter": _newsletter(), "contact": _contact(), "style": {"page_size": "Letter", "columns": 3},
+            "newsletter": _newsletter(), "contact": _contact(), "style": {"page_size": "Letter", "columns": 3, "press": {"condition": "fogra39"}},
             "sections": [
                 {"title": "Three Columns on Letter Paper", "page": 1, "body": prose(380, 31), "continues_on": 3,
                  "images": [_photo("p1.png", "A picture in a narrow column.")]},

@@ -532,7 +532,7 @@ def test_damaged_colour_entry_is_ignored_and_rewritten(tmp_path: Path, monkeypat
     good = entry.read_bytes()
     built = []
     transform = colours._transform
-    monkeypatch.setattr(colours, "_transform", lambda to: (built.append(to), transform(to))[1])
+    monkeypatch.setattr(colours, "_transform", lambda to, *rest: (built.append(to), transform(to, *rest))[1])
     for name, damage in _COLOUR_DAMAGE.items():
         _apply(damage, entry, good)
         built.clear()

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from anso_pdf.cli import app
 from anso_pdf.render.inklimit import ROUNDING, max_total_ink
-from anso_pdf.render.profiles import OUTPUT_INTENT
+from anso_pdf.render.profiles import fogra39
 
 LOW_RES = """newsletter:
   name: Example Newsletter
@@ -41,7 +41,7 @@ def test_no_pixel_of_a_press_photo_is_over_the_ink_limit(sample_pdfs: dict[str, 
     """Decoded as a RIP decodes them, every pixel of every photo stays within the limit (8-bit rounding aside)."""
     images = _images(pikepdf.open(io.BytesIO(sample_pdfs["press"])))
     assert len(images) == 9 and all(im.mode == "CMYK" for _, im in images)
-    limit = OUTPUT_INTENT["ink_limit"]
+    limit = fogra39().ink_limit
     worst = max(max_total_ink(im) for _, im in images)
     assert worst <= limit + ROUNDING * 100 / 255, worst
     assert worst > limit - 6  # the dark photos still reach near the limit: shadows are not flattened
@@ -233,9 +233,8 @@ def test_no_small_text_in_three_or_four_inks_and_reversed_text_bold(sample_pdfs:
 
 def test_safe_build_keeps_two_inks_and_stays_close() -> None:
     from anso_pdf.render.safeink import _labs, inks, safe_build
-    from anso_pdf.resources import icc_path
 
-    icc = icc_path(OUTPUT_INTENT["icc"]).read_bytes()
+    icc = fogra39().icc
     for cmyk in [(0.9294, 0.6863, 0.0, 0.1882), (0.04, 0.52, 0.89, 0.11), (0.6, 0.4, 0.4, 1.0), (0.5, 0.0, 1.0, 0.0)]:
         safe = safe_build(cmyk, icc)
         assert inks(safe) <= 2

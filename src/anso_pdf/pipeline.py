@@ -99,13 +99,13 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
     say = report or (lambda message: None)
     from anso_pdf import proof
     from anso_pdf.render.images import ImageProblem, Preparation
-    from anso_pdf.render.profiles import PROFILES
 
     diags = Diagnostics()
     started = time.perf_counter()
     issue = load(path, shown=shown, diags=diags, draft=draft)
     say(f"read {shown}: {len(issue.sections)} sections, {len(issue.all_images())} photos")
-    with Preparation([PROFILES[name] for name in profiles], use_cache=use_cache) as photos:
+    chosen = _with_condition(issue, profiles, diags)
+    with Preparation([chosen[name] for name in profiles], use_cache=use_cache) as photos:
         # every profile at once: each photo is read, hashed and decoded once for all of them, and the photos of
         # each run of pages are prepared while the next run is laid out (issue #6)
         laid_out = lay_out_issue(issue, diags, settled=photos.add, draft=draft)
@@ -117,22 +117,21 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
         meta = metadata(issue)
         built = Built(notes=list(laid_out.fit_notes), laid_out=laid_out)
         for name in profiles:
-            most_inks = PROFILES[name].small_text_inks
-            if most_inks:
-                from anso_pdf.render.colours import small_text_notes
+            if chosen[name].cmyk:
+                from anso_pdf.render.colours import house_colour_notes
 
-                built.press_notes = small_text_notes(issue.style.primary, issue.style.accent, most_inks)
+                built.press_notes = house_colour_notes(issue.style.primary, issue.style.accent, chosen[name])
         uses = laid_out.photo_uses()
         photos.add(uses)  # every run's photos are started already; this only makes sure
         try:
             # the PDFs are drawn a page of each in turn, while the photos of the later pages are still prepared
-            drawing = {name: painter(laid_out, PROFILES[name], photos.ready(name), meta=meta, draft=draft)
+            drawing = {name: painter(laid_out, chosen[name], photos.ready(name), meta=meta, draft=draft)
                        for name in profiles}
             for _ in laid_out.pages:
                 for pages in drawing.values():
                     next(pages)
             for name, pages in drawing.items():
-                pdf = finish(next(pages), PROFILES[name])  # type: ignore[arg-type]
+                pdf = finish(next(pages), chosen[name])  # type: ignore[arg-type]
                 built.pdfs[name] = pdf
                 say(f"rendered the {name} PDF: {len(pdf) // 1024} kB")
             prepared = photos.results(uses)
@@ -146,7 +145,7 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
         total = sum(len(got) for got in prepared.values())
         say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache)")
         for name in profiles:
-            profile, pdf = PROFILES[name], built.pdfs[name]
+            profile, pdf = chosen[name], built.pdfs[name]
             resolution_warnings(prepared[name], profile, diags, draft=draft)
             if profile.size_warning and len(pdf) > profile.size_warning:
                 largest = sorted(prepared[name].items(), key=lambda kv: -len(kv[1].data))[:3]
@@ -156,6 +155,22 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
     diags.raise_if_errors()
     built.warnings = diags.warnings
     return built
+
+
+def _with_condition(issue: Issue, profiles: list[str], diags: Diagnostics) -> dict:  # type: ignore[type-arg]
+    """The profiles to render, each CMYK one with the issue's printing condition (render/conditions.py); stops with
+    every error found so far when the issue names no usable condition."""
+    from dataclasses import replace
+
+    from anso_pdf.render.conditions import choose
+    from anso_pdf.render.profiles import PROFILES
+
+    chosen = {name: PROFILES[name] for name in profiles}
+    if any(p.cmyk for p in chosen.values()):
+        condition = choose(issue.style, diags)
+        diags.raise_if_errors()
+        chosen = {name: replace(p, condition=condition) if p.cmyk else p for name, p in chosen.items()}
+    return chosen
 
 
 def resolution_warnings(photos: dict, profile, diags: Diagnostics, *, draft: bool = False) -> None:  # type: ignore[no-untyped-def]

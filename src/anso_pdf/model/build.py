@@ -19,6 +19,7 @@ from anso_pdf.model.issue import (
     Image,
     Issue,
     Newsletter,
+    PressChoice,
     Quote,
     Section,
     Style,
@@ -371,6 +372,8 @@ class _Builder:
                 style.get("columns", 2),
                 colours.get("primary") or parse_colour(S.COLORS.fields[0].default),
                 colours.get("accent") or parse_colour(S.COLORS.fields[1].default),
+                self.press(style.get("press")),
+                style.get("__span__page_size") or top.get("__span__style"),
             ),
             text_spans=tuple(self.text_spans),
         )
@@ -387,6 +390,26 @@ class _Builder:
                          "cut the text here (and elsewhere) to what the four pages can print: a page of text in two "
                          "columns holds about 5,000 characters")
         return True
+
+    def press(self, v: Values | None) -> PressChoice | None:
+        """style.press: the printer's ICC file is found here (a located message if it is missing or outside the
+        issue's folder); whether it is a usable CMYK profile is checked where it is read (render/conditions.py)."""
+        if not v:
+            return None
+        icc, written = None, v.get("icc")
+        if written is not None:
+            try:
+                icc = resolve_asset(written, self.issue_dir)
+            except AssetError as exc:
+                self.diags.error(v["__span__icc"], exc.message, exc.hint)
+        if v.get("condition") and written is not None:
+            self.diags.error(v["__span__condition"], "style.press names both a shipped condition and the printer's ICC file",
+                             "keep one: the printer's ICC profile (icc:) if they sent one, else condition:")
+        if v.get("identifier") and written is None:
+            self.diags.error(v["__span__identifier"], "'identifier' names the condition of the printer's ICC file, "
+                             "and there is no icc: here", "add icc: with the printer's profile, or remove identifier:")
+        return PressChoice(v.get("condition"), icc, written, v.get("identifier"), v.get("ink_limit"), v["__span__"],
+                           v.get("__span__icc"))
 
     def _check_pins(self, sections: list[Section | None]) -> None:
         """Pinned pages go forward, one pinned section per page, and only the first section may start page 1."""

@@ -113,6 +113,21 @@ class Style:
     columns: int
     primary: Colour
     accent: Colour
+    press: PressChoice | None = None  # style.press as written; render/conditions.py chooses the condition
+    page_size_span: Span | None = None  # where page_size is written (or the style, or None)
+
+
+@dataclass(frozen=True, slots=True)
+class PressChoice:
+    """style.press: a shipped condition's name, or the printer's ICC profile (resolved), and the ink limit."""
+
+    condition: str | None
+    icc: Path | None
+    icc_written: str | None
+    identifier: str | None
+    ink_limit: int | None
+    span: Span  # the press key
+    icc_span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)

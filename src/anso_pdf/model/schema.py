@@ -166,6 +166,22 @@ COLORS = Table(
     ),
 )
 
+PRESS = Table(
+    "press",
+    "The printing condition of the press PDF: ask the printer (docs/guide.md). A4 issues default to FOGRA39; "
+    "Letter issues must name one, since no US condition (GRACoL, SWOP) may be shipped with anso-pdf.",
+    (
+        Field("condition", "choice", "a condition shipped with anso-pdf: `fogra39` (offset on coated paper, "
+              "ISO 12647-2, the European standard); default for A4", choices=("fogra39",)),
+        Field("icc", "path", "the printer's own CMYK output profile (an .icc file); photos and colours are "
+              "converted with it and it is embedded as the output intent, with its description"),
+        Field("identifier", "text", "the printer's output condition identifier for `icc` (e.g. CGATS21_CRPC6 "
+              "for GRACoL 2013, FOGRA51); default: the profile's characterisation target, else its description"),
+        Field("ink_limit", "int", "the most total ink (C+M+Y+K, per cent) the press takes; default 300",
+              minimum=200, maximum=400),
+    ),
+)
+
 STYLE = Table(
     "style",
     "The house style; every key has a default.",
@@ -173,6 +189,7 @@ STYLE = Table(
         Field("page_size", "choice", "the trimmed page", default="A4", choices=("A4", "Letter")),
         Field("columns", "int", "text columns", default=2, choices=(2, 3), minimum=2, maximum=3),
         Field("colors", "object", "house colours", table=COLORS),
+        Field("press", "object", "the printing condition of the press PDF", table=PRESS),
     ),
 )
 

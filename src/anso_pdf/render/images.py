@@ -30,7 +30,7 @@ from anso_pdf import cache as store
 from anso_pdf.diagnostics import Span
 from anso_pdf.layout.document import PhotoUse
 from anso_pdf.render.inklimit import encode_within
-from anso_pdf.render.profiles import OUTPUT_INTENT, PROFILES, Profile
+from anso_pdf.render.profiles import PROFILES, Profile, condition_of
 from anso_pdf.resources import icc_path
 from anso_pdf.source.workspace import AssetError, open_image, open_image_file
 
@@ -80,8 +80,8 @@ def _key(content: str, use: PhotoUse, profile: Profile) -> str:
         "crop": [round(v, 5) for v in (use.crop.left, use.crop.bottom, use.crop.right, use.crop.top)],
         "ppi": profile.ppi, "decode_ppi": DECODE_PPI, "gap": REDUCING_GAP, "cmyk": profile.cmyk, "q": profile.jpeg_quality,
         "resample": profile.resample, "optimize": profile.jpeg_optimize, "progressive": profile.progressive,
-        "icc": hashlib.sha256(_icc_bytes(OUTPUT_INTENT["icc"])).hexdigest()[:16] if profile.cmyk else "srgb",
-        "ink_limit": OUTPUT_INTENT["ink_limit"] if profile.cmyk else None,
+        "icc": condition_of(profile).digest[:16] if profile.cmyk else "srgb",
+        "ink_limit": condition_of(profile).ink_limit if profile.cmyk else None,
         "version": PIPELINE_VERSION, "pillow": _pillow_version(),
     }
     return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
@@ -289,7 +289,7 @@ def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tu
     try:
         gap = None if profile.ppi >= DECODE_PPI else REDUCING_GAP
         out = im.resize((out_w, out_h), Image.Resampling[profile.resample], box=box, reducing_gap=gap)  # type: ignore[attr-defined]
-        transform = _transform(source.icc, out.mode, profile.cmyk)
+        transform = _transform(source.icc, out.mode, condition_of(profile).icc if profile.cmyk else None)
         if transform is not None:
             out = ImageCms.applyTransform(out, transform)
     except (OSError, ValueError, ImageCms.PyCMSError) as exc:
@@ -302,7 +302,7 @@ def _render(source: _Source, use: PhotoUse, profile: Profile) -> tuple[bytes, tu
         return buf.getvalue()
 
     try:  # the output condition's total ink, kept in the decoded pixels (issue #18)
-        data = encode_within(out, OUTPUT_INTENT["ink_limit"], encode) if out.mode == "CMYK" else encode(out)
+        data = encode_within(out, condition_of(profile).ink_limit, encode) if out.mode == "CMYK" else encode(out)
     except ValueError as exc:
         raise ImageProblem(f"'{source.written}' could not be converted: {exc}", source.span) from None
     ppi = out_w / (use.width / 72)
@@ -330,32 +330,33 @@ def _flatten(im):  # type: ignore[no-untyped-def]
     return im
 
 
-_TRANSFORMS: dict[tuple[str, str, bool], object] = {}
+_TRANSFORMS: dict[tuple[str, str, str], object] = {}
 _TRANSFORMS_LOCK = threading.Lock()
 
 
-def _transform(source_icc: bytes | None, mode: str, cmyk: bool):  # type: ignore[no-untyped-def]
-    """The colour transform from the photo's profile to the profile's output space, built once per process for
-    each source profile; None when source and destination are the same profile (an sRGB photo for email).
+def _transform(source_icc: bytes | None, mode: str, output_icc: bytes | None):  # type: ignore[no-untyped-def]
+    """The colour transform from the photo's profile to the output space (`output_icc`: the printing condition's
+    CMYK profile, or None for sRGB), built once per process for each pair; None when source and destination are
+    the same profile (an sRGB photo for email).
 
     A photo without a profile is sRGB (or, in CMYK, the output condition); one whose profile cannot be read, too.
     LittleCMS transforms are safe to apply from several threads at once."""
     from PIL import ImageCms
 
-    out_mode = "CMYK" if cmyk else "RGB"
-    default = OUTPUT_INTENT["icc"] if mode == "CMYK" else "sRGB.icc"
-    digest = hashlib.sha256(source_icc).hexdigest() if source_icc else default
-    key = (digest, mode, cmyk)
+    out_mode = "CMYK" if output_icc is not None else "RGB"
+    dest_bytes = output_icc if output_icc is not None else _icc_bytes("sRGB.icc")
+    default_bytes = (output_icc or _icc_bytes("FOGRA39L_coated.icc")) if mode == "CMYK" else _icc_bytes("sRGB.icc")
+    digest = hashlib.sha256(source_icc).hexdigest() if source_icc else "default"
+    key = (digest, mode, hashlib.sha256(dest_bytes).hexdigest())
     with _TRANSFORMS_LOCK:
         if key in _TRANSFORMS:
             return _TRANSFORMS[key]
-        dest_bytes = _icc_bytes(OUTPUT_INTENT["icc"] if cmyk else "sRGB.icc")
         src = None
         usable = source_icc is not None and _usable_profile(source_icc, mode)
         if usable and source_icc != dest_bytes:
             src = ImageCms.ImageCmsProfile(io.BytesIO(source_icc))  # type: ignore[arg-type]
         if src is None:
-            src_bytes = source_icc if usable and source_icc == dest_bytes else _icc_bytes(default)
+            src_bytes = source_icc if usable and source_icc == dest_bytes else default_bytes
             if src_bytes == dest_bytes and mode == out_mode:
                 _TRANSFORMS[key] = None
                 return None
@@ -364,7 +365,7 @@ def _transform(source_icc: bytes | None, mode: str, cmyk: bool):  # type: ignore
         try:
             transform = ImageCms.buildTransform(src, dest, mode, out_mode, renderingIntent=ImageCms.Intent.PERCEPTUAL)
         except ImageCms.PyCMSError:  # a profile that passed the checks and still cannot be used: as untagged
-            src = ImageCms.ImageCmsProfile(io.BytesIO(_icc_bytes(default)))
+            src = ImageCms.ImageCmsProfile(io.BytesIO(default_bytes))
             transform = ImageCms.buildTransform(src, dest, mode, out_mode, renderingIntent=ImageCms.Intent.PERCEPTUAL)
         _TRANSFORMS[key] = transform
         return transform

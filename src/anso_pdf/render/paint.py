@@ -21,9 +21,8 @@ from anso_pdf.render import pdfx, tounicode
 from anso_pdf.render.colours import converter
 from anso_pdf.render.images import Prepared
 from anso_pdf.render.overprint import OverprintCanvas
-from anso_pdf.render.profiles import OUTPUT_INTENT, Profile
+from anso_pdf.render.profiles import Profile, condition_of
 from anso_pdf.render.tags import LINK_CALLBACK, Tagger, TaggingCanvas
-from anso_pdf.resources import icc_path
 
 REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All")  # every plate: printer's marks (issue #18)
 
@@ -152,7 +151,7 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
     )
     canvas.anso = RenderContext(profile, laid_out, photos)
     canvas.anso_overprint = profile.overprint_black
-    canvas.anso_safe_icc = icc_path(OUTPUT_INTENT["icc"]).read_bytes() if profile.small_text_inks else None
+    canvas.anso_safe_icc = condition_of(profile).icc if profile.small_text_inks else None
     canvas.tags = tags = Tagger(laid_out.structure, link_style=laid_out.link_ink if profile.links else None)
     tags.start_page(canvas._doc.thisPageName())
     canvas.setNamedCB(LINK_CALLBACK, tags.link_marker)
@@ -164,7 +163,7 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
     canvas.setProducer("anso-pdf (ReportLab)")
     canvas.setViewerPreference("DisplayDocTitle", "true")
     if profile.pdfx:
-        pdfx.write_keys(canvas, meta)
+        pdfx.write_keys(canvas, meta, condition_of(profile))
     pdfx.write_metadata(canvas, meta, pdfx=profile.pdfx)
     outlined: set[str] = set()
     for page in laid_out.pages:

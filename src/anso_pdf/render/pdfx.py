@@ -13,8 +13,7 @@ from html import escape
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
-from anso_pdf.render.profiles import OUTPUT_INTENT
-from anso_pdf.resources import icc_path
+from anso_pdf.render.profiles import OutputCondition
 
 PDF_VERSION = (1, 6)  # PDF/X-4 is PDF 1.6
 XMP_DATE = "2000-01-01T00:00:00+00:00"  # as ReportLab's invariant mode dates the document information
@@ -50,21 +49,21 @@ class _Plain(pdfdoc.PDFStream):
         return pdfdoc.format(dictionary, document) + b"\nstream\n" + pdfdoc.format(content, document) + b"endstream\n"
 
 
-def write_keys(canvas: Canvas, meta: dict[str, str]) -> None:
-    """Make the canvas's document a PDF/X-4 one; call before anything is drawn."""
+def write_keys(canvas: Canvas, meta: dict[str, str], condition: OutputCondition) -> None:
+    """Make the canvas's document a PDF/X-4 one for a printing condition; call before anything is drawn."""
     doc = canvas._doc
     doc._pdfVersion = max(doc._pdfVersion, PDF_VERSION)
     info = _Info()
     info.__dict__.update(doc.info.__dict__)
     doc.info = info
-    icc = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 4}), icc_path(OUTPUT_INTENT["icc"]).read_bytes())
+    icc = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 4}), condition.icc)
     intent = pdfdoc.PDFDictionary({
         "Type": pdfdoc.PDFName("OutputIntent"),
         "S": pdfdoc.PDFName("GTS_PDFX"),
-        "OutputConditionIdentifier": pdfdoc.PDFString(OUTPUT_INTENT["identifier"]),
-        "OutputCondition": pdfdoc.PDFString(OUTPUT_INTENT["condition"]),
-        "RegistryName": pdfdoc.PDFString(OUTPUT_INTENT["registry"]),
-        "Info": pdfdoc.PDFString(OUTPUT_INTENT["info"]),
+        "OutputConditionIdentifier": pdfdoc.PDFString(condition.identifier),
+        "OutputCondition": pdfdoc.PDFString(condition.condition),
+        **({"RegistryName": pdfdoc.PDFString(condition.registry)} if condition.registry else {}),
+        "Info": pdfdoc.PDFString(condition.info),
         "DestOutputProfile": doc.Reference(icc),
     })
     catalog = doc.Catalog

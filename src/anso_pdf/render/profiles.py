@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TypedDict
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
 
+from anso_pdf.resources import icc_path
 from anso_pdf.units import BLEED, mm
 
 
@@ -30,6 +32,8 @@ class Profile:
     error_ppi: int | None = None  # photos below this are an error (a warning with --draft): a printer rejects them
     overprint_black: bool = False  # 100 % K text and thin rules overprint (render/overprint.py)
     small_text_inks: int | None = None  # text below 9 pt in at most this many inks (render/safeink.py)
+    # the printing condition (CMYK profiles only): the issue's (render/conditions.py) replaces the default
+    condition: OutputCondition | None = None
 
 
 PRESS = Profile(
@@ -48,23 +52,51 @@ EMAIL = Profile(
 # to encode, would only be 7 % smaller (measured in docs/performance.md).
 PROFILES: dict[str, Profile] = {"email": EMAIL, "press": PRESS}
 
-class OutputCondition(TypedDict):
-    """A printing condition as data: the ICC profile photos and colours are converted with, what the output intent
-    says, and the total ink the press takes."""
+@dataclass(frozen=True)
+class OutputCondition:
+    """A printing condition as data: the CMYK profile photos and colours are converted with (and embedded as the
+    output intent), what the output intent says, and the total ink the press takes (issue #18)."""
 
-    icc: str  # file name under assets/icc
-    identifier: str
-    condition: str
-    registry: str
-    info: str
+    key: str  # a shipped condition's name, or "printer" for the printer's own profile
+    icc: bytes = field(repr=False)
+    identifier: str  # OutputConditionIdentifier
+    condition: str  # OutputCondition
+    registry: str  # RegistryName ("" for none)
+    info: str  # Info: the profile's description
     ink_limit: int  # per cent total area coverage
 
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.icc).hexdigest()
 
-OUTPUT_INTENT: OutputCondition = {
-    "icc": "FOGRA39L_coated.icc",
-    "identifier": "FOGRA39",
-    "condition": "Offset printing, according to ISO 12647-2:2004/Amd 1, OFCOM, paper type 1 or 2 = coated art, 115 g/m2",
-    "registry": "http://www.color.org",
-    "info": "FOGRA39L Coated",
-    "ink_limit": 300,  # per cent total area coverage, kept at every pixel of the press PDF (render/inklimit.py)
+
+SHIPPED_CONDITIONS = {
+    # name as written in style.press.condition -> the condition, its profile under assets/icc (see its README)
+    "fogra39": {
+        "icc": "FOGRA39L_coated.icc",
+        "identifier": "FOGRA39",
+        "condition": "Offset printing, according to ISO 12647-2:2004/Amd 1, OFCOM, paper type 1 or 2 = coated art, 115 g/m2",
+        "registry": "http://www.color.org",
+        "info": "FOGRA39L Coated",
+        "ink_limit": 300,  # the profile was built with a 300 % limit; kept at every pixel (render/inklimit.py)
+    },
 }
+
+
+@cache
+def shipped(name: str) -> OutputCondition:
+    data = dict(SHIPPED_CONDITIONS[name])
+    return OutputCondition(name, icc_path(str(data.pop("icc"))).read_bytes(), **data)  # type: ignore[arg-type]
+
+
+def fogra39() -> OutputCondition:
+    """The default condition (A4 issues that name none)."""
+    return shipped("fogra39")
+
+
+def condition_of(profile: Profile) -> OutputCondition:
+    """The printing condition a CMYK profile converts to: the issue's, or FOGRA39."""
+    return profile.condition or fogra39()
+
+
+OUTPUT_INTENT = SHIPPED_CONDITIONS["fogra39"]  # the default condition's data, under its older name
