@@ -73,11 +73,17 @@ def struct_elements(data: bytes, tmp_path: Path) -> list[tuple[str, str]]:
     pdf.write_bytes(data)
     out = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True, text=True, check=True).stdout
     elements: list[list[str]] = []
+    open_: list[tuple[int, int]] = []  # (indent, index) of the elements a line may belong to
     for line in out.splitlines():
         stripped = line.strip()
-        if stripped.startswith('"'):
-            elements[-1][1] += stripped[1:-1]
+        indent = len(line) - len(line.lstrip())
+        while open_ and open_[-1][0] >= indent:
+            open_.pop()
+        if stripped.startswith('"'):  # text belongs to the element it is indented under, and to those around it
+            for _, index in open_:
+                elements[index][1] += stripped[1:-1]
         elif stripped:
+            open_.append((indent, len(elements)))
             elements.append([stripped.split()[0], ""])
     return [(role, text) for role, text in elements if text]
 
@@ -224,3 +230,22 @@ def test_event_badges_read_as_dates(sample_pdfs):
     assert labels == ["4\u20136 September 2019", *["Late Oct. (October 2019)"] * 3]
     page4 = pdf_pages_text(sample_pdfs["email"])[3]
     assert "4\u20136" in page4 and "SEP" in page4 and "OCT" in page4 and "Late" in page4
+
+
+def test_runs_in_another_script_carry_their_language(tmp_path):
+    """A Chinese name and a Japanese word in English text are Spans with /Lang, read in their place."""
+    issue = tmp_path / "scripts.yaml"
+    issue.write_text(
+        "newsletter:\n  name: Script News\n  issue: Issue 1\n  date: May 2026\nsections:\n  - title: Names\n"
+        "    body: |\n      Opened by Prof. Bai Chunli (白春礼), who welcomed guests from Tokyo (東京, とうきょう) warmly.\n",
+        encoding="utf-8")
+    pdf = pipeline.build(issue, ["email"]).pdfs["email"]
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        spans = [(str(e.Lang), str(e.P.S)) for e in _elements(doc.Root.StructTreeRoot) if e.S == "/Span"]
+    assert spans == [("zh", "/P"), ("zh", "/P"), ("ja", "/P")]
+    path = tmp_path / "scripts.pdf"
+    path.write_bytes(pdf)
+    assert page.validate_pdf(str(path), profile="ua1").is_compliant
+    elements = struct_elements(pdf, tmp_path)
+    assert any("(白春礼), who welcomed guests" in text for role, text in elements if role == "P")
+    assert untagged_marks(pdf) == []

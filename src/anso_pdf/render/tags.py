@@ -66,7 +66,8 @@ class Tagger:
         self.root = self._elem(structure.root, None)
         self.by_key: dict[str, _Elem] = {}
         self._index(self.root)
-        self.link_style = link_style  # (colour, underline) of links, or None to leave them as set
+        self.link_style = link_style  # the colour of links, or None to leave them as set
+        self.language = structure.root.lang or ""
         self.stack: list[tuple[str, Any]] = []  # ("elem", _Elem) | ("figure", _Elem) | ("artifact", type)
         self.texts: list[_Text | None] = []
         self.page = 0
@@ -215,6 +216,21 @@ class Tagger:
             self._close(tx, state)
             self._open(tx, state, state.base)
 
+    @contextmanager
+    def language_span(self, tx: Any, lang: str) -> Iterator[None]:
+        """A run in another language: its own Span element with /Lang, inside the element the text is in."""
+        state: _Text = tx._anso
+        resume = state.current
+        self._close(tx, state)
+        span = _Elem(Node("Span", lang=lang), resume)
+        resume.kids.append(("elem", self.page, span))
+        self._open(tx, state, span)
+        try:
+            yield
+        finally:
+            self._close(tx, state)
+            self._open(tx, state, resume)
+
     def annotation(self, name: str, href: str | None) -> int:
         """Join a link annotation to its Link element (made if the link's text was not marked); its StructParent."""
         state = self.texts[-1] if self.texts else None
@@ -361,12 +377,48 @@ class LineText(ShapedText):
                 text += " "
         if text:
             self._anso_tail = text[-1]
-        super()._textOut(text, TStar)
+        with self._language(text):
+            super()._textOut(text, TStar)
 
     def textOut(self, text: str) -> None:  # noqa: N802 (ReportLab's name)
         if text:
             self._anso_tail = text[-1]
-        super().textOut(text)
+        with self._language(text):
+            super().textOut(text)
+
+    @contextmanager
+    def _language(self, text: str) -> Iterator[None]:
+        """Text in another script than the document's (the CJK fallback font's runs) is marked with its /Lang."""
+        tags = getattr(self._canvas, "tags", None)
+        lang = script_language(text) if tags is not None and getattr(self, "_anso", None) is not None else None
+        if lang is None or tags.language.split("-")[0].lower() == lang.split("-")[0]:
+            yield
+            return
+        with tags.language_span(self, lang):
+            yield
+
+
+def script_language(text: str) -> str | None:
+    """The language a run's script tells, where it tells one: kana Japanese, hangul Korean, Han alone Chinese."""
+    scripts = {_script(ch) for ch in text if ord(ch) > 0x2E7F}
+    if "kana" in scripts:
+        return "ja"
+    if "hangul" in scripts:
+        return "ko"
+    if "han" in scripts:
+        return "zh"
+    return None
+
+
+def _script(ch: str) -> str:
+    code = ord(ch)
+    if 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
+        return "kana"
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return "hangul"
+    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF:
+        return "han"
+    return ""
 
 
 def _has_glyph(font_name: str | None, code: int) -> bool:
