@@ -28,6 +28,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
+from anso_pdf.layout.fonts import FALLBACK
 from anso_pdf.layout.structure import Node, Structure
 from anso_pdf.render.glyphs import ShapedText
 
@@ -390,7 +391,9 @@ class LineText(ShapedText):
     def _language(self, text: str) -> Iterator[None]:
         """Text in another script than the document's (the CJK fallback font's runs) is marked with its /Lang."""
         tags = getattr(self._canvas, "tags", None)
-        lang = script_language(text) if tags is not None and getattr(self, "_anso", None) is not None else None
+        tagged = tags is not None and getattr(self, "_anso", None) is not None
+        # only the fallback font sets other scripts (layout/inline.py): other runs are not looked at
+        lang = script_language(text) if tagged and self._fontname == FALLBACK else None
         if lang is None or tags.language.split("-")[0].lower() == lang.split("-")[0]:
             yield
             return

@@ -15,24 +15,27 @@ from anso_pdf.render.glyphs import PRIVATE, private_text
 
 _NOT_TEXT = {0x0000, 0xFEFF, 0xFFFE, 0xFFFF}
 _AS_WRITTEN = {0x2011: 0x002D}
-_original = ttfonts.makeToUnicodeCMap
 
 
 def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """ReportLab's CMap for a subset, with only the codes in use and compound hyphens as hyphens."""
-    cmap = _original(fontname, subset).split("\n")
-    start = cmap.index(f"{len(subset)} beginbfchar")
-    end = cmap.index("endbfchar")
+    """ReportLab's CMap for a subset (the same header and codespace), with only the codes in use, compound hyphens
+    as hyphens, and a glyph shaping added (a ligature, a composed letter) as the characters it stands for."""
     face = fontname.split("+", 1)[-1].encode("latin-1")
     chars = []
     for code, u in enumerate(subset):
         text = private_text(face, u) if u >= PRIVATE else None
-        if text is not None:  # a glyph shaping added (a ligature, a composed letter): the characters it stands for
+        if text is not None:
             if text:
                 chars.append(f"<{code:02X}> <{text.encode('utf-16-be').hex().upper()}>")
         elif u not in _NOT_TEXT:
             chars.append(f"<{code:02X}> <{_AS_WRITTEN.get(u, u):04X}>")
-    return "\n".join([*cmap[:start], f"{len(chars)} beginbfchar", *chars, *cmap[end:]])
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(chars)} beginbfchar", *chars, "endbfchar",
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
 
 
 def install() -> None:
