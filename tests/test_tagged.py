@@ -233,16 +233,20 @@ def test_event_badges_read_as_dates(sample_pdfs):
 
 
 def test_runs_in_another_script_carry_their_language(tmp_path):
-    """A Chinese name and a Japanese word in English text are Spans with /Lang, read in their place."""
+    """A Chinese name and a Japanese word in English text are Spans with /Lang, read in their place; a section
+    with its own language: is a Sect with that /Lang."""
     issue = tmp_path / "scripts.yaml"
     issue.write_text(
         "newsletter:\n  name: Script News\n  issue: Issue 1\n  date: May 2026\nsections:\n  - title: Names\n"
-        "    body: |\n      Opened by Prof. Bai Chunli (白春礼), who welcomed guests from Tokyo (東京, とうきょう) warmly.\n",
+        "    body: |\n      Opened by Prof. Bai Chunli (白春礼), who welcomed guests from Tokyo (東京, とうきょう) warmly.\n"
+        "  - title: En français\n    language: fr\n    body: Quelques mots sur la réunion.\n",
         encoding="utf-8")
     pdf = pipeline.build(issue, ["email"]).pdfs["email"]
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         spans = [(str(e.Lang), str(e.P.S)) for e in _elements(doc.Root.StructTreeRoot) if e.S == "/Span"]
+        sects = [str(e.get("/Lang", "")) for e in _elements(doc.Root.StructTreeRoot) if e.S == "/Sect"]
     assert spans == [("zh", "/P"), ("zh", "/P"), ("ja", "/P")]
+    assert sects == ["", "fr"]
     path = tmp_path / "scripts.pdf"
     path.write_bytes(pdf)
     assert page.validate_pdf(str(path), profile="ua1").is_compliant

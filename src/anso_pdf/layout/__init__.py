@@ -125,7 +125,8 @@ def lay_out(issue: Issue, diags: Diagnostics,
         fit_notes=notes,
         fill=[_fill(by_page[n], n) for n in range(1, PAGES + 1)],
         link_ink=Palette(issue.style.primary, issue.style.accent).primary,
-        structure=structure.build(pages, [s.key for s in issue.sections], issue.newsletter.language),
+        structure=structure.build(pages, [s.key for s in issue.sections], issue.newsletter.language,
+                                  {s.key: s.language for s in issue.sections if s.language}),
     )
 
 

@@ -52,8 +52,10 @@ class Structure:
 _ARTICLE_TITLE = re.compile(r"\.(a\d+|events|gallery)\.title$")
 
 
-def build(pages: list[LaidOutPage], section_order: list[str], language: str) -> Structure:
-    """The structure tree of the laid-out pages; it also writes each paragraph's element key on it."""
+def build(pages: list[LaidOutPage], section_order: list[str], language: str,
+          section_languages: dict[str, str] | None = None) -> Structure:
+    """The structure tree of the laid-out pages; it also writes each paragraph's element key on it. A section
+    written in another language than the newsletter's (its `language:`) is a Sect with its own /Lang."""
     b = _Builder()
     doc = Node("Document", lang=language)
     sections: dict[str, Node] = {}
@@ -63,7 +65,8 @@ def build(pages: list[LaidOutPage], section_order: list[str], language: str) -> 
             if placed.kind == "fixed":
                 fixed.setdefault(placed.ident, placed.flowable)
                 continue
-            sect = sections.setdefault(placed.section, Node("Sect", key=placed.section))
+            sect = sections.setdefault(placed.section, Node("Sect", key=placed.section,
+                                                            lang=(section_languages or {}).get(placed.section)))
             b.flow(sect, placed.flowable, placed.ident)
     if "masthead" in fixed:
         b.masthead(doc, fixed["masthead"])

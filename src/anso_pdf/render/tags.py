@@ -390,11 +390,10 @@ class LineText(ShapedText):
     @contextmanager
     def _language(self, text: str) -> Iterator[None]:
         """Text in another script than the document's (the CJK fallback font's runs) is marked with its /Lang."""
-        tags = getattr(self._canvas, "tags", None)
-        tagged = tags is not None and getattr(self, "_anso", None) is not None
+        tags: Tagger | None = getattr(self._canvas, "tags", None)
         # only the fallback font sets other scripts (layout/inline.py): other runs are not looked at
-        lang = script_language(text) if tagged and self._fontname == FALLBACK else None
-        if lang is None or tags.language.split("-")[0].lower() == lang.split("-")[0]:
+        lang = script_language(text) if self._fontname == FALLBACK and getattr(self, "_anso", None) else None
+        if tags is None or lang is None or tags.language.split("-")[0].lower() == lang.split("-")[0]:
             yield
             return
         with tags.language_span(self, lang):
