@@ -256,6 +256,32 @@ def _is_text(flowable: Any) -> bool:
     return isinstance(flowable, Paragraph) or isinstance(getattr(flowable, "inner", None), Paragraph)
 
 
+def space_above_headings_on_short_pages(laid: Laid, tol: float = TOL) -> list[str]:
+    """issue #15: on a page whose last line ends more than one line above the bottom margin, no heading has more
+    space above it than the house gap (1.5 lines: half a line before a block across the columns after a run
+    of columns that ends with a line's room; a whole line above a heading in a column): space is never added
+    in one place while the page ends empty."""
+    problems = []
+    for page in laid.laid_out.pages:
+        area = laid.grid.flow[page.number - 1]
+        leading = _leading(laid, page.number) or 14.0
+        flow = [p for p in page.placed if p.kind == "flow"]
+        if not flow or min(p.y for p in flow) - area.bottom <= leading + tol:
+            continue
+        for p in flow:
+            if not getattr(p.flowable, "keep_with_next", False):
+                continue
+            above = [q for q in flow if q is not p and q.y >= _top(p) - tol
+                     and min(q.x + q.width, p.x + p.width) - max(q.x, p.x) > tol]
+            if not above:
+                continue
+            gap = min(q.y for q in above) - _top(p)
+            if gap > 1.5 * leading + tol:
+                problems.append(f"page {page.number}: {gap:.1f} pt above heading '{_label(p)}' ({_box(p)}) while the "
+                                f"page ends {min(q.y for q in flow) - area.bottom:.0f} pt above its bottom margin")
+    return problems
+
+
 def pinned_sections_at_top(laid: Laid, tol: float = TOL) -> list[str]:
     """A section pinned to a page starts at the top of that page's flow area."""
     problems = []

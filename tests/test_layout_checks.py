@@ -49,6 +49,11 @@ def _none(problems: list[str], what: str, layout: LC.Laid) -> None:
     assert not problems, f"{layout.name}: {len(problems)} {what}:\n  " + "\n  ".join(problems[:20])
 
 
+@pytest.mark.parametrize("name", issues("space above headings"))
+def test_no_space_added_above_headings_on_a_short_page(laid, name):
+    _none(LC.space_above_headings_on_short_pages(laid[name]), "headings with space added above them", laid[name])
+
+
 @pytest.mark.parametrize("name", issues("overlap"))
 def test_nothing_overlaps(laid, name):
     _none(LC.overlaps(laid[name]), "overlapping items", laid[name])
@@ -137,6 +142,10 @@ def test_the_checks_find_what_they_look_for(laid):
     moved.x = 5.0
     assert LC.outside_safe_area(broken)
     assert LC.outside_flow_area(broken)
+    heads = [p for p in broken.laid_out.pages[2].placed if p.kind == "flow" and getattr(p.flowable, "keep_with_next", False)]
+    assert not LC.space_above_headings_on_short_pages(broken)  # page 3 ends short, its headings at the house gap
+    heads[-1].y -= 2 * LC._leading(broken, 3)  # two blank lines above a heading, and the page still ends short
+    assert LC.space_above_headings_on_short_pages(broken)
     first = next(p for p in broken.laid_out.pages[2].placed if p.kind == "flow")
     first.y -= 20
     assert LC.pinned_sections_at_top(broken)

@@ -80,7 +80,7 @@ def _by_purpose(notes: list[str]) -> dict[str, list[str]]:
     """"line spacing 12.6 pt (house 13 pt) to fit" -> {"to fit": ["line spacing 12.6 pt (house 13 pt)"]}."""
     out: dict[str, list[str]] = {}
     for note in notes:
-        for purpose in ("to fit", "to fill the page"):
+        for purpose in ("to fit", "to fill the page", "left empty"):
             if note.endswith(" " + purpose):
                 out.setdefault(purpose, []).append(note[: -len(purpose) - 1])
                 break

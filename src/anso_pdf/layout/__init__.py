@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from types import MappingProxyType
 
 from anso_pdf import cache as store
@@ -11,6 +12,7 @@ from anso_pdf.layout import breakmemo, linebreak, memo, shaping, structure
 from anso_pdf.layout.document import LaidOutIssue, PageFill, PhotoUse
 from anso_pdf.layout.fonts import missing_glyphs, register_fonts, shipped
 from anso_pdf.layout.inks import Palette
+from anso_pdf.layout.justify import justify, shortfall_note
 from anso_pdf.layout.overflow import report_overflow
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
 from anso_pdf.layout.paginate import PAGES, Pagination
@@ -86,6 +88,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
     by_page = {page: att for chain, att in zip(chains, chosen, strict=True) for page in chain}
     final = _compose(by_page)
     check_nothing_lost(final, diags)
+    final, shortfalls = _justify(final, by_page)
     for section in issue.sections:
         if section.key in final.pagination.moved:
             left, start = final.pagination.moved[section.key], final.pagination.section_pages.get(section.key)
@@ -93,7 +96,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
                           f"it is set on page {start}, where it was to continue",
                           f"to start it on page {left}, shorten what comes before it there")
     for page in range(1, PAGES + 1):
-        share = by_page[page].empty_share[page]
+        share = final.empty_share[page]
         if share > UNDERFULL:
             diags.warning(None, f"page {page} is {share:.0%} empty after fitting",
                           "add text or a photo, or let a section continue there")
@@ -105,6 +108,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
         for change in att.fit.describe_change(BASE_FIT, _kinds_on(final, chain)):
             where = f"page {chain[0]}" if len(chain) == 1 else f"pages {chain[0]}-{chain[-1]}"
             notes.append(f"{where}: {change} {purpose}")
+    notes.extend(shortfalls)
     pag = final.pagination
     outline = []
     for section in issue.sections:
@@ -123,18 +127,36 @@ def lay_out(issue: Issue, diags: Diagnostics,
         continuation_pages=dict(pag.continuation_pages),
         outline=outline,
         fit_notes=notes,
-        fill=[_fill(by_page[n], n) for n in range(1, PAGES + 1)],
+        fill=[_fill(final, by_page[n], n) for n in range(1, PAGES + 1)],
         link_ink=Palette(issue.style.primary, issue.style.accent).primary,
         structure=structure.build(pages, [s.key for s in issue.sections], issue.newsletter.language,
                                   {s.key: s.language for s in issue.sections if s.language}),
     )
 
 
-def _fill(att: Attempt, page: int) -> PageFill:
+def _fill(final: Attempt, att: Attempt, page: int) -> PageFill:
     """The page report's facts about one page: its empty share, and that room in body lines."""
     area = att.grid.flow[page - 1]
-    share = att.empty_share[page]
+    share = final.empty_share[page]
     return PageFill(page, share, int(share * area.height / att.fit.leading))
+
+
+def _justify(final: Attempt, by_page: dict[int, Attempt]) -> tuple[Attempt, list[str]]:
+    """Each page's leftover spread over its stretch points (layout/justify.py), or reported as room left."""
+    pages, lowest, empty, notes = [], dict(final.pagination.lowest), dict(final.empty_share), []
+    for page in final.pagination.pages:
+        n = page.number
+        area, fit = final.grid.flow[n - 1], by_page[n].fit
+        done = justify(page, area, fit.leading)
+        pages.append(done.page)
+        flow = [p.y for p in done.page.placed if p.kind == "flow"]
+        if flow:
+            lowest[n] = min(flow)
+            empty[n] = max(0.0, (lowest[n] - area.bottom) / area.height)
+        if done.short > fit.leading + 0.5:
+            notes.append(shortfall_note(n, done.short, area, fit.leading, fit.body_size))
+    pagination = replace(final.pagination, pages=tuple(pages), lowest=MappingProxyType(lowest))
+    return replace(final, pagination=pagination, empty_share=empty, _fixed={}), notes
 
 
 SPREAD = {2, 3}  # facing pages: one body size and leading on both (issue #15 point 3)

@@ -69,8 +69,7 @@ FIT_LADDER: tuple[Fit, ...] = (
 LOOSE_LADDER: tuple[Fit, ...] = (
     replace(BASE_FIT, leading=13.4, image_scale=1.15, gallery_scale=1.1),
     replace(BASE_FIT, leading=13.6, image_scale=1.3, gallery_scale=1.25),
-    replace(BASE_FIT, leading=13.6, image_scale=1.3, gallery_scale=1.25, article_gap=2),
-    replace(BASE_FIT, leading=13.6, image_scale=1.5, gallery_scale=1.45, article_gap=2),
+    replace(BASE_FIT, leading=13.6, image_scale=1.5, gallery_scale=1.45),
 )
 # Looser fits keep the house body size (type that changes size from page to page looks like a mistake), and
 # leading stays under 1.45 x the body size: wider line spacing also makes pdftotext and screen readers read
