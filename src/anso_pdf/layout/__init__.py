@@ -108,7 +108,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
         for change in att.fit.describe_change(BASE_FIT, _kinds_on(final, chain)):
             where = f"page {chain[0]}" if len(chain) == 1 else f"pages {chain[0]}-{chain[-1]}"
             notes.append(f"{where}: {change} {purpose}")
-    notes.extend(shortfalls)
+        notes.extend(shortfalls[n] for n in chain if n in shortfalls)
     pag = final.pagination
     outline = []
     for section in issue.sections:
@@ -141,9 +141,9 @@ def _fill(final: Attempt, att: Attempt, page: int) -> PageFill:
     return PageFill(page, share, int(share * area.height / att.fit.leading))
 
 
-def _justify(final: Attempt, by_page: dict[int, Attempt]) -> tuple[Attempt, list[str]]:
+def _justify(final: Attempt, by_page: dict[int, Attempt]) -> tuple[Attempt, dict[int, str]]:
     """Each page's leftover spread over its stretch points (layout/justify.py), or reported as room left."""
-    pages, lowest, empty, notes = [], dict(final.pagination.lowest), dict(final.empty_share), []
+    pages, lowest, empty, notes = [], dict(final.pagination.lowest), dict(final.empty_share), {}
     for page in final.pagination.pages:
         n = page.number
         area, fit = final.grid.flow[n - 1], by_page[n].fit
@@ -154,7 +154,7 @@ def _justify(final: Attempt, by_page: dict[int, Attempt]) -> tuple[Attempt, list
             lowest[n] = min(flow)
             empty[n] = max(0.0, (lowest[n] - area.bottom) / area.height)
         if done.short > fit.leading + 0.5:
-            notes.append(shortfall_note(n, done.short, area, fit.leading, fit.body_size))
+            notes[n] = shortfall_note(n, done.short, area, fit.leading, fit.body_size)
     pagination = replace(final.pagination, pages=tuple(pages), lowest=MappingProxyType(lowest))
     return replace(final, pagination=pagination, empty_share=empty, _fixed={}), notes
 
