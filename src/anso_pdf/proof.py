@@ -9,6 +9,7 @@ from; the pipeline turns them into located errors (or, with --draft, into marks 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import re
@@ -243,7 +244,17 @@ class Proof:
             self.geometry(page.number, page.placed)
         self.fixed_parts()
         self.story()
-        return self.breaches
+        return [b if b.span is not None else dataclasses.replace(b, span=self._near(b)) for b in self.breaches]
+
+    def _near(self, b: Breach) -> Span | None:
+        """A place in the file for a breach found by its box alone: the section of the block there (the layout's
+        own note of it, used only to say where), else the newsletter's name."""
+        if b.box is not None and 1 <= b.page <= len(self.laid_out.pages):
+            spans = {s.key: s.span for s in self.issue.sections}
+            for p in self.laid_out.pages[b.page - 1].placed:
+                if _box(p) == b.box and p.section in spans:
+                    return spans[p.section]
+        return self._span_of(self.issue.newsletter.name)
 
     # --- geometry ---
 
