@@ -282,6 +282,21 @@ def space_above_headings_on_short_pages(laid: Laid, tol: float = TOL) -> list[st
     return problems
 
 
+def sidebar_short_of_the_foot(laid: Laid, tol: float = TOL) -> list[str]:
+    """issue #15: page 1's sidebar is designed to the foot: its last box's tint ends on the bottom margin."""
+    side = laid.grid.sidebar
+    boxes = [p for p in laid.laid_out.pages[0].placed if p.kind == "fixed" and p.ident in ("contents", "contact")]
+    if side is None or not boxes:
+        return []
+    last = min(boxes, key=lambda p: p.y)
+    last.flowable.wrap(last.width, last.height)
+    drawn = last.flowable.height  # the tint as drawn
+    if abs(last.y - side.bottom) > tol or abs(drawn - last.height) > tol:
+        return [f"page 1: the sidebar's last box ('{last.ident}') ends at y {last.y:.1f} (tint {drawn:.1f} pt "
+                f"tall), not on the bottom margin (y {side.bottom:.1f}): an empty strip under it"]
+    return []
+
+
 def pinned_sections_at_top(laid: Laid, tol: float = TOL) -> list[str]:
     """A section pinned to a page starts at the top of that page's flow area."""
     problems = []

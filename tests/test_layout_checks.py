@@ -54,6 +54,11 @@ def test_no_space_added_above_headings_on_a_short_page(laid, name):
     _none(LC.space_above_headings_on_short_pages(laid[name]), "headings with space added above them", laid[name])
 
 
+@pytest.mark.parametrize("name", issues("sidebar to the foot"))
+def test_page_1_sidebar_runs_to_the_foot(laid, name):
+    _none(LC.sidebar_short_of_the_foot(laid[name]), "sidebars short of the foot", laid[name])
+
+
 @pytest.mark.parametrize("name", issues("overlap"))
 def test_nothing_overlaps(laid, name):
     _none(LC.overlaps(laid[name]), "overlapping items", laid[name])
@@ -146,6 +151,10 @@ def test_the_checks_find_what_they_look_for(laid):
     assert not LC.space_above_headings_on_short_pages(broken)  # page 3 ends short, its headings at the house gap
     heads[-1].y -= 2 * LC._leading(broken, 3)  # two blank lines above a heading, and the page still ends short
     assert LC.space_above_headings_on_short_pages(broken)
+    contact = next(p for p in broken.laid_out.pages[0].placed if p.ident == "contact")
+    assert not LC.sidebar_short_of_the_foot(broken)
+    contact.flowable.min_height = 0.0  # the tint as tall as its text: an empty strip under it
+    assert LC.sidebar_short_of_the_foot(broken)
     first = next(p for p in broken.laid_out.pages[2].placed if p.kind == "flow")
     first.y -= 20
     assert LC.pinned_sections_at_top(broken)

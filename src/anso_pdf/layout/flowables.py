@@ -207,12 +207,13 @@ class Panel(Block):
         super().__init__()
         self.parts, self.palette, self.pad = parts, palette, pad
         self.ink = ink or palette.panel
+        self.min_height = 0.0  # the tint runs at least this tall (the last sidebar box runs to the foot)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         inner = aw - 2 * self.pad
         self.heights = [(p.wrap(inner, 10_000)[1], getattr(p, "space_before", 0.0)) for p in self.parts]
         self.width = aw
-        self.height = sum(h + s for h, s in self.heights) + 2 * self.pad
+        self.height = max(sum(h + s for h, s in self.heights) + 2 * self.pad, self.min_height)
         return aw, self.height
 
     def draw(self) -> None:

@@ -82,8 +82,12 @@ def fixed_parts(issue: Issue, grid: PageGrid, st: Styles, page: int) -> list[Pla
     placed.append(Placed(mast, 0, grid.height - grid.masthead_height, grid.width, grid.masthead_height, "fixed", "masthead"))
     if grid.sidebar is not None:
         y = grid.sidebar.top
-        for box in sidebar_boxes(issue, st):
+        boxes = sidebar_boxes(issue, st)
+        for index, box in enumerate(boxes):
             h = box.wrap(grid.sidebar.width, grid.sidebar.height)[1]
+            if index == len(boxes) - 1 and y - h > grid.sidebar.bottom:
+                box.min_height = y - grid.sidebar.bottom  # the sidebar is designed to the foot: no empty strip
+                h = box.wrap(grid.sidebar.width, grid.sidebar.height)[1]
             placed.append(Placed(box, grid.sidebar.x, y - h, grid.sidebar.width, h, "fixed", box.anso_id))
             y -= h + st.fit.leading
     return placed
