@@ -362,6 +362,7 @@ class Proof:
         jumps: dict[int, tuple[int, Placed]] = {}  # section -> (page, jump line)
         resumed: dict[int, tuple[int, int, Placed]] = {}  # section -> (page, printed 'from' page, head)
         started: set[int] = set()
+        last: dict[int, Placed] = {}  # section -> the last block read of it
         cur = -1
         none = len(expected)
 
@@ -375,7 +376,7 @@ class Proof:
                 f = p.flowable
                 if isinstance(f, F.JumpLine):
                     if 0 <= cur < none:
-                        self.jump_line(page.number, p, expected[cur], match[cur], flow, area)
+                        self.jump_line(page.number, p, expected[cur], match[cur], flow, last.get(cur))
                         jumps[cur] = (page.number, p)
                     else:
                         self.breach(page.number, f"page {page.number}: a jump line with no section above it", box=_box(p))
@@ -402,6 +403,7 @@ class Proof:
                         continue
                     started.add(cur)
                     first_page[cur] = page.number
+                last[cur] = p
                 for cell in f.cells if isinstance(f, F.Row) else [f]:
                     if isinstance(cell, F.CaptionedPhoto):
                         caption = _tokens_of(cell.caption, cell.width) if cell.caption is not None else []
@@ -435,7 +437,8 @@ class Proof:
                     self.breach(1, f"the contents box reads \u2018{_text(label)}\u2019 where section "
                                 f"'{e.section.title}' is expected", box=_box(p), span=e.section.span)
 
-    def jump_line(self, page: int, p: Placed, e: Expected, match: Matcher, flow: list[Placed], area: Area) -> None:
+    def jump_line(self, page: int, p: Placed, e: Expected, match: Matcher, flow: list[Placed],
+                  own: Placed | None) -> None:
         title = e.section.title
         printed = self.laid_out.continuation_pages.get(p.flowable.key, 0)
         # the section's own: the text just above it in its column is the section's text
@@ -444,7 +447,7 @@ class Proof:
         if match.complete:
             self.breach(page, f"page {page}: 'Continued on page {printed}' under section '{title}', whose text ends "
                         "here", box=_box(p), span=e.section.span)
-        if above is None or match.last is None or match.last.box != _box(above):
+        if above is None or own is None or above is not own:  # the block above is the section's last
             self.breach(page, f"page {page}: 'Continued on page {printed}' is not at the foot of section '{title}'s "
                         "own column", box=_box(p), span=e.section.span)
         if p.flowable.key != e.section.key:
