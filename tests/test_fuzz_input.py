@@ -10,6 +10,7 @@ minute); Hypothesis keeps the failing ones in .hypothesis/ and replays them firs
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from anso_pdf.cli import app
 from anso_pdf.diagnostics import IssueError
 from hostile_files import make_workspace
 
-SETTINGS = settings(max_examples=30, deadline=None,
+SETTINGS = settings(max_examples=int(os.environ.get("ANSO_FUZZ_EXAMPLES", "30")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 SAFE_TOKENS = [  # print as written (or are dropped with a warning): a render must succeed

@@ -171,3 +171,18 @@ def test_the_guide_shows_what_the_tool_prints() -> None:
     result = subprocess.run([sys.executable, "scripts/gen_guide_errors.py", "--check"], cwd=root,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_long_source_line_is_shown_as_a_window_around_the_caret() -> None:
+    """A 990 kB paragraph on one line must not flood the terminal: about 100 characters around the spot."""
+    from anso_pdf.cli.report import SHOWN_WIDTH, snippet
+    from anso_pdf.cli.terminal import Style
+    from anso_pdf.diagnostics import Diagnostic, Severity, Span
+
+    line = "body: " + "word " * 20_000 + "**unclosed" + " tail" * 20_000
+    column = line.index("**") + 1
+    d = Diagnostic(Severity.WARNING, Span("f.yaml", 1, column), "bold is not closed")
+    out = snippet(d, [line], Style(False))
+    shown, caret = out[1], out[2]
+    assert len(shown) < SHOWN_WIDTH + 20 and shown.count("\u2026") == 2
+    assert shown[caret.index("^")] == "*" and shown[caret.index("^") + 1] == "*"

@@ -42,6 +42,21 @@ def _display(line: str) -> tuple[str, list[int]]:
     return "".join(shown), starts
 
 
+SHOWN_WIDTH = 100  # a longer source line is shown as a window of this many characters around the caret
+
+
+def _window(line: str, index: int) -> tuple[str, int]:
+    """The part of a long line shown around character `index` (cut sides marked with an ellipsis) and the
+    index's position in it; a line up to SHOWN_WIDTH characters is shown whole."""
+    if len(line) <= SHOWN_WIDTH:
+        return line, index
+    start = max(0, min(index - SHOWN_WIDTH // 2, len(line) - SHOWN_WIDTH))
+    end = start + SHOWN_WIDTH
+    head = "\u2026" if start > 0 else ""
+    tail = "\u2026" if end < len(line) else ""
+    return head + line[start:end] + tail, index - start + len(head)
+
+
 def snippet(d: Diagnostic, lines: list[str] | None, style: Style) -> list[str]:
     """The lines under a message: the line above it where that is where the mistake is, the line itself, and a
     caret under the column."""
@@ -59,11 +74,12 @@ def snippet(d: Diagnostic, lines: list[str] | None, style: Style) -> list[str]:
     for i, number in enumerate(shown):
         if i and number - shown[i - 1] > 1:
             out.append(style("gutter", f"{'.' * number_width} |"))
-        text, starts = _display(lines[number - 1].rstrip("\n"))
-        out.append(style("gutter", f"{number:>{number_width}} | ") + text)
         target = span if number == span.line else also
         assert target is not None
-        index = min(max(target.column - 1, 0), len(starts) - 1)
+        line, index = _window(lines[number - 1].rstrip("\n"), max(target.column - 1, 0))
+        text, starts = _display(line)
+        out.append(style("gutter", f"{number:>{number_width}} | ") + text)
+        index = min(index, len(starts) - 1)
         mark = "^" if number == span.line else "-"
         out.append(style("gutter", f"{gutter}| ") + " " * starts[index] + style(caret_role if mark == "^" else "gutter", mark))
     return out
