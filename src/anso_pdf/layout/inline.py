@@ -18,7 +18,7 @@ from reportlab.platypus.paragraph import Paragraph
 
 from anso_pdf.layout import linebreak
 from anso_pdf.layout.document import tagged
-from anso_pdf.layout.fonts import FALLBACK, FontSet, register_fonts
+from anso_pdf.layout.fonts import FALLBACK, FontSet, decomposed, register_fonts
 from anso_pdf.model.text import Run
 from anso_pdf.model.values import link_uri
 
@@ -41,7 +41,7 @@ def _escape_with_fallback(text: str, family: str, fonts: FontSet) -> str:
     out: list[str] = []
     run: list[str] = []
     fallback = False
-    for ch in text:
+    for ch in "".join(decomposed(c, family, fonts) for c in text):
         needs = not fonts.covers(family, ch) and not ch.isspace() and ch != "\u00ad" and fonts.covers(FALLBACK, ch)
         if needs != fallback and run:
             out.append(_wrap("".join(run), fallback))
