@@ -51,8 +51,9 @@ _DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
 
 
 def norm(text: str) -> str:
-    """Text as compared: the typography (quotes, dashes, no-break spaces, soft hyphens) is not the words."""
-    return unicodedata.normalize("NFC", text).translate(_DROP).translate(_SPACES).translate(_DASHES).translate(_QUOTES)
+    """Text as compared: the typography (quotes, dashes, no-break spaces, soft hyphens) is not the words. Invisible
+    characters go before composing: 'A', a soft hyphen and a combining grave are set as 'À'."""
+    return unicodedata.normalize("NFC", text.translate(_DROP)).translate(_SPACES).translate(_DASHES).translate(_QUOTES)
 
 
 def words(text: str) -> list[str]:
