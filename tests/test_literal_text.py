@@ -133,3 +133,14 @@ def test_a_combining_mark_no_font_composes_prints_on_its_letter(tmp_path: Path) 
     built = pipeline.build(path, ["email"], use_cache=False)
     text = unicodedata.normalize("NFC", "".join(p.extract_text() for p in PdfReader(io.BytesIO(built.pdfs["email"])).pages))
     assert "a \u226f b" in text and "\u00e9t\u00e9" in text and "too" in text
+
+
+def test_a_long_word_hyphenated_at_two_soft_hyphens_is_read_whole(tmp_path: Path) -> None:
+    """A word too long for the column, broken at two of its soft hyphens over three lines, is one word to the
+    proof (found by the fuzz test: it took the second line's hyphen for part of the word)."""
+    path = tmp_path / "long.yaml"
+    word = "A00\\u00ad0000000G0\\u00e6\\u0100\\u00ae\\u00ae000\\u00bc\\u019c0<b>\\u00adProf."
+    path.write_text("newsletter:\n  name: N\n  issue: I\n  date: D\nsections:\n"
+                    f"  - title: T\n    body: \"A\\n\\n{word} X\"\n", encoding="utf-8")
+    built = pipeline.build(path, ["email"], use_cache=False)
+    assert built.pdfs["email"].startswith(b"%PDF")

@@ -613,9 +613,7 @@ class Matcher:
         want = self.wanted[self.i] if self.i < len(self.wanted) else None
         if self.pending is not None:
             head, self.pending = self.pending, None
-            joined = [t for t in (head.text[:-1] + token.text, head.text + token.text) if want is not None
-                      and (want == t or (token.line_end and want.startswith(t)))] if head.text.endswith("-") else \
-                [head.text + token.text] if want is not None and want.startswith(head.text + token.text) else []
+            joined = _joins(head, token, want)
             if want in joined:
                 self.pages[self.i] = head.page
                 self.i += 1
@@ -644,6 +642,22 @@ class Matcher:
         if self.pending is not None and self.failed is None:
             head, self.pending = self.pending, None
             self._one(head)
+
+
+def _joins(head: Token, token: Token, want: str | None) -> list[str]:
+    """The ways a word ending a line and the next word read as (the start of) the wanted word: with or without
+    a line-end hyphen, and with the next word itself hyphenated again at its own line end."""
+    if want is None:
+        return []
+
+    def starts(t: str) -> bool:
+        return want.startswith(t) or (t.endswith("-") and want.startswith(t[:-1]))
+
+    if head.text.endswith("-"):
+        return [t for t in (head.text[:-1] + token.text, head.text + token.text)
+                if want == t or (token.line_end and starts(t))]
+    t = head.text + token.text
+    return [t] if want.startswith(t) or (token.line_end and starts(t)) else []
 
 
 def _tokens_of(para: Any, width: float) -> list[Token]:
