@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import random
 
+# the smallest issue a new user writes: used by the command-line tests
+MINIMAL = """newsletter:
+  name: Example Newsletter
+  issue: Issue 1
+  date: January 2026
+sections:
+  - title: Hello
+    body: |
+      First paragraph.
+
+      Second paragraph with **bold** and a [link](https://example.org).
+"""
+
 WORDS = ["science", "cooperation", "members", "workshop", "research", "partners", "network", "region", "climate", "water", "energy", "health", "training", "students", "experts", "forum", "alliance", "policy", "data", "ocean", "field", "project", "results", "meeting", "report", "agriculture", "disaster", "risk", "reduction", "development", "innovation", "capacity", "building", "exchange", "program"]
 
 

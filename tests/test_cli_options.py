@@ -13,18 +13,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from anso_pdf.cli import app
-
-MINIMAL = """newsletter:
-  name: Example Newsletter
-  issue: Issue 1
-  date: January 2026
-sections:
-  - title: Hello
-    body: |
-      First paragraph.
-
-      Second paragraph with **bold** and a [link](https://example.org).
-"""
+from issue_factory import MINIMAL
 
 WITH_PHOTO = MINIMAL + "    images:\n      - file: small.jpg\n        caption: A small photo.\n"
 

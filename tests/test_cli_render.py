@@ -9,18 +9,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from anso_pdf.cli import app
-
-MINIMAL = """newsletter:
-  name: Example Newsletter
-  issue: Issue 1
-  date: January 2026
-sections:
-  - title: Hello
-    body: |
-      First paragraph.
-
-      Second paragraph with **bold** and a [link](https://example.org).
-"""
+from issue_factory import MINIMAL
 
 
 def _run(args: list[str], cwd: Path, monkeypatch) -> object:
