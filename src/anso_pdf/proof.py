@@ -795,6 +795,8 @@ def prove_photos(prepared: dict[str, dict[Any, Any]]) -> list[Breach]:
                     sources[key] = _thumb(im, use.crop)
             with Image.open(io.BytesIO(got.data)) as im:
                 w, h = im.size
+                if im.format == "JPEG":  # decoded at 1/2-1/8 scale: the thumbnail needs no more (4x less work)
+                    im.draft(im.mode, (THUMB * 8, THUMB * 8))
                 drawn = _thumb(im, Crop())
             source = sources[key]
             frame, shape = use.width / use.height, w / h
