@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from anso_pdf.diagnostics import Diagnostic, Severity, Span
@@ -95,25 +96,36 @@ def _quote_end(value: str, quote: str) -> int:
     return -1
 
 
-def _flow_end(value: str) -> int:
-    """Index just after the bracket that closes the flow list or mapping at value[0], or -1."""
-    depth, i, quote = 0, 0, ""
-    while i < len(value):
-        ch = value[i]
+def _brackets(text: str, *, comments: bool) -> Iterator[tuple[int, int]]:
+    """(index, +1 or -1) for each bracket that opens or closes a flow list or mapping, outside quotes; with
+    `comments`, a '#' at the start or after a space ends the scan."""
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
         if quote:
             if ch == "\\" and quote == '"':
                 i += 1
             elif ch == quote:
                 quote = ""
-        elif ch in "\"'" and (i == 0 or value[i - 1] in " ,[{:"):
+        elif ch in "\"'" and (i == 0 or text[i - 1] in " ,[{:"):
             quote = ch
+        elif comments and ch == "#" and (i == 0 or text[i - 1] == " "):
+            return
         elif ch in "[{":
-            depth += 1
+            yield i, 1
         elif ch in "]}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+            yield i, -1
         i += 1
+
+
+def _flow_end(value: str) -> int:
+    """Index just after the bracket that closes the flow list or mapping at value[0], or -1."""
+    depth = 0
+    for i, step in _brackets(value, comments=False):
+        depth += step
+        if step < 0 and depth == 0:
+            return i + 1
     return -1
 
 
@@ -464,25 +476,7 @@ class _Scanner:
 
 def _flow_depth(text: str) -> int:
     """Brackets opened minus brackets closed on a line, outside quotes."""
-    depth, quote = 0, ""
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\" and quote == '"':
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'" and (i == 0 or text[i - 1] in " ,[{:"):
-            quote = ch
-        elif ch == "#" and (i == 0 or text[i - 1] == " "):
-            break
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        i += 1
-    return depth
+    return sum(step for _, step in _brackets(text, comments=True))
 
 
 def lint(text: str, file: str, known_keys: frozenset[str] = frozenset()) -> Lint:
