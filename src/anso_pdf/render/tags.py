@@ -20,7 +20,7 @@ This relies on ReportLab internals (the text object's `_code`, `_curr_tx_info` f
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,35 +92,31 @@ class Tagger:
     # --- contexts ------------------------------------------------------------------------------------
 
     @contextmanager
+    def _within(self, entry: tuple[str, Any]) -> Iterator[None]:
+        """What is drawn inside belongs to `entry` (an element, an artifact or a figure)."""
+        self.stack.append(entry)
+        try:
+            yield
+        finally:
+            self.stack.pop()
+
+    @contextmanager
     def element(self, key: str) -> Iterator[None]:
         e = self.by_key.get(key)
         if e is None:
             self.untagged_keys.add(key)
             yield
             return
-        self.stack.append(("elem", e))
-        try:
+        with self._within(("elem", e)):
             yield
-        finally:
-            self.stack.pop()
 
-    @contextmanager
-    def artifact(self, kind: str = "Layout") -> Iterator[None]:
-        self.stack.append(("artifact", kind))
-        try:
-            yield
-        finally:
-            self.stack.pop()
+    def artifact(self, kind: str = "Layout") -> AbstractContextManager[None]:
+        return self._within(("artifact", kind))
 
-    @contextmanager
-    def figure(self, image: Any) -> Iterator[None]:
+    def figure(self, image: Any) -> AbstractContextManager[None]:
         key = self.structure.figures.get(id(image))
         e = self.by_key.get(key) if key else None
-        self.stack.append(("figure", e) if e is not None else ("artifact", "Layout"))
-        try:
-            yield
-        finally:
-            self.stack.pop()
+        return self._within(("figure", e) if e is not None else ("artifact", "Layout"))
 
     # --- marking -------------------------------------------------------------------------------------
 
