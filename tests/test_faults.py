@@ -238,19 +238,12 @@ def expect_interrupted_message(stderr: str) -> None:
     assert "interrupted" in stderr, stderr
 
 
-def test_sigterm_while_writing(workspace: Path, earlier_pdfs: dict[str, bytes]) -> None:
-    result = interrupt_while_writing(workspace, signal.SIGTERM)
-    assert result.returncode == 128 + signal.SIGTERM, result.stderr
-    assert "Traceback" not in result.stderr
-    assert_earlier_intact(workspace, earlier_pdfs)
-    assert_no_temporary_files(workspace)
-    expect_interrupted_message(result.stderr)
-
-
-def test_sighup_while_writing(workspace: Path, earlier_pdfs: dict[str, bytes]) -> None:
-    """issue #17: the terminal closed mid-write; the default action would leave the temporary files behind."""
-    result = interrupt_while_writing(workspace, signal.SIGHUP)
-    assert result.returncode == 128 + signal.SIGHUP, result.stderr
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_stopped_by_a_signal_while_writing(workspace: Path, earlier_pdfs: dict[str, bytes], signum: int) -> None:
+    """SIGTERM, and SIGHUP (issue #17: the terminal closed mid-write; the default action would leave the temporary
+    files behind): earlier PDFs intact, no temporary file left, the user told why."""
+    result = interrupt_while_writing(workspace, signum)
+    assert result.returncode == 128 + signum, result.stderr
     assert "Traceback" not in result.stderr
     assert_earlier_intact(workspace, earlier_pdfs)
     assert_no_temporary_files(workspace)
