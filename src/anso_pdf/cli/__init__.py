@@ -159,10 +159,11 @@ def render(
         raise typer.BadParameter(f"'{output}' is a file, not a folder; name a folder, or NAME.pdf for the PDF",
                                  param_hint="'-o' / '--output'")
     planned = {issue: targets(issue, profiles, output, many=many, draft=draft) for issue in issues}
-    for first, second, path in clashes(planned):
+    clashing = clashes(planned)
+    for first, second, path in clashing:
         report.error(path, f"both {first} and {second} would be written here; nothing was written")
         report.say(f"  hint: render them one at a time, each with its own folder (e.g. -o build/{first.parent.name or 'a'}/)")
-    if clashes(planned):
+    if clashing:
         raise typer.Exit(2)
     STATE["issue_elsewhere"] = _elsewhere(issues)
     common = dict(strict=strict, draft=draft, use_cache=not no_cache, quiet=quiet, verbose=verbose,
