@@ -12,7 +12,7 @@ from tests.conftest import pdf_pages_text, write_issue
 
 from anso_pdf import pipeline
 from anso_pdf.diagnostics import IssueError
-from anso_pdf.model.values import check_email, check_url, link_uri
+from anso_pdf.model.values import check_email, check_url, link_uri, readable_uri
 
 
 @pytest.mark.parametrize(("written", "uri"), [
@@ -25,6 +25,12 @@ from anso_pdf.model.values import check_email, check_url, link_uri
 def test_link_uri_is_ascii(written: str, uri: str) -> None:
     assert link_uri(written) == uri
     assert uri.isascii()
+    assert readable_uri(uri) == written.replace(" ", "%20")  # what a screen reader is given back
+
+
+@pytest.mark.parametrize("uri", ["https://x.example/%FF", "mailto:a%FE@b.example", "https://xn--zz.example/"])
+def test_readable_uri_leaves_what_does_not_decode(uri: str) -> None:
+    assert readable_uri(uri) == uri
 
 
 @pytest.mark.parametrize("written", [
@@ -71,16 +77,21 @@ sections:
 
 def test_links_in_the_pdf_are_ascii_and_the_text_is_as_written(tmp_path: Path) -> None:
     built = pipeline.build(write_issue(tmp_path, ISSUE), ["email"])
-    uris = set()
+    uris, contents = set(), set()
     with pikepdf.open(io.BytesIO(built.pdfs["email"])) as pdf:
         for page in pdf.pages:
             for annot in page.obj.get("/Annots", []):
                 action = annot.get("/A")
                 if action is not None and "/URI" in action:
                     uris.add(bytes(action.URI))
+                    contents.add(str(annot.Contents))
     assert uris == {
         b"https://xn--bcher-kva.example/stra%C3%9Fe", b"https://xn--r8jz45g.xn--zckzah/%E3%83%91%E3%82%B9",
         b"mailto:j%C3%BCrgen@xn--bcher-kva.de", b"https://xn--bcher-kva.example/", b"https://xn--mnchen-3ya.de/messe",
+    }
+    assert contents == {  # what a screen reader says of each link: the address as written, not its /URI form
+        "Link to https://bücher.example/straße", "Link to https://例え.テスト/パス", "E-mail jürgen@bücher.de",
+        "Link to https://bücher.example/", "Link to https://münchen.de/messe",
     }
     text = " ".join(pdf_pages_text(built.pdfs["email"]))
     for shown in ("the Straße page", "Tokyo", "jürgen@bücher.de", "https://bücher.example/"):

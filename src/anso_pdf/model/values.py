@@ -241,6 +241,49 @@ def link_uri(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, *(quote(p, safe=_URI_SAFE) for p in (parts.path, parts.query, parts.fragment))))
 
 
+def readable_uri(uri: str) -> str:
+    """A link address as a reader would write it, for the words a screen reader speaks (a link's /Contents):
+    the inverse of link_uri. Percent-encoded UTF-8 letters outside ASCII are given back as letters (an escape of
+    an ASCII character, such as %20, stays as written) and an IDNA ("xn--") host in its own letters."""
+    parts = urlsplit(uri)
+    if parts.scheme.lower() == "mailto":
+        local, at, domain = parts.path.rpartition("@")
+        query = f"?{_letters(parts.query)}" if parts.query else ""
+        return f"{parts.scheme}:{_letters(local)}{at}{_from_idna(domain)}{query}"
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    host, colon, port = hostport, "", ""
+    if not hostport.startswith("[") and ":" in hostport:
+        host, colon, port = hostport.rpartition(":")
+    netloc = f"{_letters(userinfo)}{at}{_from_idna(host)}{colon}{port}"
+    return urlunsplit((parts.scheme, netloc, *(_letters(p) for p in (parts.path, parts.query, parts.fragment))))
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _letters(text: str) -> str:
+    """Percent-escapes of UTF-8 letters outside ASCII decoded; ASCII escapes and invalid UTF-8 kept as written."""
+    def decode(run: re.Match[str]) -> str:
+        try:
+            letters = bytes.fromhex(run.group().replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return run.group()
+        return "".join(c if ord(c) > 0x7F else f"%{ord(c):02X}" for c in letters)
+
+    return _ESCAPES.sub(decode, text)
+
+
+def _from_idna(host: str) -> str:
+    if "xn--" not in host.lower():
+        return host
+    import idna  # (only for international host names)
+
+    try:
+        return idna.decode(host)
+    except idna.IDNAError:
+        return host
+
+
 def _idna(host: str) -> str:
     if host.isascii():
         return host

@@ -17,6 +17,7 @@ from anso_pdf.layout import shaping
 from anso_pdf.layout.document import LaidOutIssue, PhotoUse
 from anso_pdf.layout.fonts import SANS
 from anso_pdf.model.issue import Image
+from anso_pdf.model.values import readable_uri
 from anso_pdf.render import pdfx, tounicode
 from anso_pdf.render.colours import converter
 from anso_pdf.render.images import Prepared
@@ -60,7 +61,9 @@ class NewsletterCanvas(OverprintCanvas, TaggingCanvas):
 
 
 def link_description(url: str) -> str:
-    """A link annotation's /Contents: where it goes, in words."""
+    """A link annotation's /Contents: where it goes, in words, with the address as the reader wrote it (not in
+    the percent-encoded, IDNA form the /URI must hold)."""
+    url = readable_uri(url)
     if url.startswith("mailto:"):
         return "E-mail " + url[len("mailto:"):].split("?")[0]
     return "Link to " + url
