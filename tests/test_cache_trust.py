@@ -71,7 +71,7 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, di
         assert _build(issue) == cold
     root = folder / "xdg" / "anso-pdf"
     kinds = {p.relative_to(root).parts[0] for p in _entries(root)}
-    assert kinds == {"images", "colours", "layout", "linebreaks"}, kinds
+    assert kinds == {"images", "colours", "layout", "linebreaks", "proofs"}, kinds
     pristine = folder / "pristine"
     shutil.copytree(root, pristine)
     return issue, root, pristine, cold

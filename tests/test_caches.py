@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ["email", "press"]
 LADDERS = (FIT_LADDER, LOOSE_LADDER)
 RUNS = 4  # the sample pins a section on each page: four runs of one page
-KINDS = {"images", "colours", "layout", "linebreaks"}  # what cache.py says is kept
+KINDS = {"images", "colours", "layout", "linebreaks", "proofs"}  # what cache.py says is kept
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -291,8 +291,9 @@ def test_cli_render_in_fresh_processes_same_bytes(cli_renders: dict[str, Any], s
     home = cli_renders["home"]
     assert _count(home, "layout") == RUNS
     assert _count(home, "colours") >= 1  # the house colours converted for the press PDF
+    assert _count(home, "proofs") >= 1  # the photos' comparisons passed (proof.prove_photos)
     assert {p.name for p in home.iterdir()} <= KINDS
-    for kind in ("images", "colours", "layout", "linebreaks"):
+    for kind in ("images", "colours", "layout", "linebreaks", "proofs"):
         assert all(_valid_blob(p) for p in _files(home / kind)), kind
     # the warm process read every entry back and rewrote none (a rewrite is a rename: a new inode)
     assert cli_renders["after"] == cli_renders["before"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from anso_pdf import pipeline, proof
+from anso_pdf import cache, pipeline, proof
 from anso_pdf.diagnostics import Diagnostics, IssueError
 from anso_pdf.layout import flowables as F
 from anso_pdf.layout import lay_out
@@ -155,6 +155,43 @@ def test_a_photo_prepared_blank_is_caught(laid, tmp_path):
     assert found[0].span == use.image.span
     found = proof.prove_photos({"email": {use: other}})
     assert any("is not the picture of its file" in b.message for b in found), found
+
+
+def test_a_remembered_verdict_cannot_hide_a_different_photo(laid, tmp_path, monkeypatch):
+    """A comparison passed is remembered under the hashes of the source file's bytes and the prepared bytes and the
+    crop: only those very bytes skip it. Another photo prepared for the same frame, or the same prepared photo for a
+    source file that changed, is compared again and caught; a breach is never remembered."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _, laid_out = laid
+    use = next(u for u in laid_out.photo_uses() if u.image.written.endswith("coffee.jpg"))
+    compared = []
+    real_thumb = proof._thumb
+    monkeypatch.setattr(proof, "_thumb", lambda im, crop: compared.append(crop) or real_thumb(im, crop))
+    with Image.open(use.image.path) as im:
+        w, h = round(use.width * 2), round(use.height * 2)
+        good = _jpeg(tmp_path / "good.jpg", im.convert("RGB").resize((w, h)))
+        gradient = Image.linear_gradient("L").convert("RGB").resize(im.size)
+    other = _jpeg(tmp_path / "other.jpg", gradient.resize((w, h)))
+    assert proof.prove_photos({"email": {use: good}}) == [] and len(compared) == 2  # the photo and its source
+    assert len(list((tmp_path / "cache" / "anso-pdf" / "proofs").iterdir())) == 1
+    compared.clear()
+    assert proof.prove_photos({"email": {use: good}}) == [] and compared == []  # the same bytes: remembered
+    assert use.crop != F.Crop()
+    proof.prove_photos({"email": {dataclasses.replace(use, crop=F.Crop()): good}})
+    assert compared, "another crop of the same file is compared again"
+    compared.clear()
+    with cache.switched(False):  # --no-cache: nothing remembered is used
+        assert proof.prove_photos({"email": {use: good}}) == [] and len(compared) == 2
+    for _ in range(2):
+        found = proof.prove_photos({"email": {use: other}})
+        assert [b.message for b in found] == ["photo 'assets/photos/coffee.jpg' in the email PDF is not the picture of "
+                                              "its file"]
+    changed = tmp_path / "coffee.jpg"  # the file the issue names, replaced by another picture since
+    gradient.save(changed, "JPEG", quality=90)
+    moved = dataclasses.replace(use, image=dataclasses.replace(use.image, path=changed))
+    found = proof.prove_photos({"email": {moved: good}})
+    assert [b.message for b in found] == ["photo 'assets/photos/coffee.jpg' in the email PDF is not the picture of its "
+                                          "file"]
 
 
 # --- issue #12, cases 2 and 3: a sidebar and a masthead that do not fit ---------------------------------------

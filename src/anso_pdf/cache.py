@@ -3,7 +3,8 @@ a per-user key kept outside the folder, read without ever blocking or filling me
 
 What is kept there (issue #6) is work that depends only on its key: prepared photos (render/images.py), house
 colours through the ICC profiles (render/colours.py), the fit copyfitting chose for each run of pages
-(layout/memo.py) and the lines total-fit chose for each body paragraph (layout/breakmemo.py). Nothing in it is
+(layout/memo.py), the lines total-fit chose for each body paragraph (layout/breakmemo.py) and the photo comparisons
+the proof passed (proof.prove_photos). Nothing in it is
 ever the only copy of anything: deleting the folder costs one slower run, and a render holds what it read, so
 deleting it during a render changes nothing. `--no-cache` (pipeline.build and check with use_cache=False) turns
 every one of them off.
@@ -37,7 +38,8 @@ MAGIC = b"anso-pdf cache 2"  # 16 bytes: what this format is (entries of older v
 _SEAL = 32  # bytes of HMAC-SHA256 after the magic
 HEADER = len(MAGIC) + _SEAL
 # The largest payload read back for each kind; anything larger is not opened further (and never made by us).
-LIMITS = {"images": 48 * 1024 * 1024, "colours": 256, "layout": 4096, "linebreaks": 2 * 1024 * 1024}
+LIMITS = {"images": 48 * 1024 * 1024, "colours": 256, "layout": 4096, "linebreaks": 2 * 1024 * 1024,
+          "proofs": 64}
 _KEY_BYTES = 32
 _NAME = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}|[0-9a-f]{64}")  # what key() makes (images shard by 2 digits)
 _ENABLED: ContextVar[bool] = ContextVar("anso_pdf_cache", default=True)  # per thread, so builds cannot mix it up

@@ -10,6 +10,7 @@ from; the pipeline turns them into located errors (or, with --draft, into marks 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import math
 import re
@@ -19,6 +20,7 @@ from typing import Any
 
 from reportlab.platypus.flowables import Flowable
 
+from anso_pdf import cache
 from anso_pdf.diagnostics import Span
 from anso_pdf.layout import flowables as F
 from anso_pdf.layout.document import LaidOutIssue, Placed
@@ -775,36 +777,71 @@ def _correlation(a: list[float], b: list[float]) -> float:
 
 def prove_photos(prepared: dict[str, dict[Any, Any]]) -> list[Breach]:
     """Every photo as it goes into each PDF is the photo named: not blank when its source is not, with the shape of
-    its frame, and its picture the source's crop (compared as small grey thumbnails)."""
+    its frame, and its picture the source's crop (compared as small grey thumbnails).
+
+    The shape is read from each prepared JPEG's header every time. The comparison of pixels depends on the source
+    file's bytes, the prepared JPEG's bytes and the crop alone: a comparison passed is kept in the cache under their
+    hashes (taken here, of the file as read here and of the bytes the PDF embeds) and PHOTO_PROOF, and is not made
+    again while all of them are the same. A breach is never kept: it is found again on every run."""
     from PIL import Image
 
     from anso_pdf.layout.flowables import Crop
-    from anso_pdf.source.workspace import open_image, open_image_file
+    from anso_pdf.source.workspace import image_file_digest, open_image, open_image_file
 
+    remembered = cache.enabled()
+    digests: dict[Any, str] = {}  # source path -> the SHA-256 of its bytes
+    files: dict[Any, bytes] = {}  # source path -> its bytes, read when a comparison is made
     sources: dict[tuple[Any, Any], list[float]] = {}
     breaches = []
     for profile, photos in prepared.items():
         for use, got in photos.items():
             image = use.image
             where = f"photo '{image.written}' in the {profile} PDF"
-            key = (image.path, use.crop)
-            if key not in sources:
-                with open_image(open_image_file(image.path)) as im:
-                    if im.format == "JPEG":
-                        im.draft("RGB", (THUMB * 8, THUMB * 8))
-                    sources[key] = _thumb(im, use.crop)
             with Image.open(io.BytesIO(got.data)) as im:
                 w, h = im.size
+                frame, shape = use.width / use.height, w / h
+                if abs(shape / frame - 1) > max(0.02, 1.5 / min(w, h)):
+                    breaches.append(Breach(0, f"{where} is {w} x {h} pixels, not the shape of its frame "
+                                           f"({frame:.2f}:1)", span=image.span))
+                    continue
+                if remembered:
+                    if image.path not in digests:
+                        digests[image.path] = image_file_digest(image.path)
+                    if cache.read_blob(_VERDICTS, _verdict_name(digests[image.path], got.data, use.crop)) == _PASSED:
+                        continue
                 if im.format == "JPEG":  # decoded at 1/2-1/8 scale: the thumbnail needs no more (4x less work)
                     im.draft(im.mode, (THUMB * 8, THUMB * 8))
                 drawn = _thumb(im, Crop())
+            if image.path not in files:  # the bytes compared are the bytes whose hash names the verdict
+                files[image.path] = open_image_file(image.path)
+                digests[image.path] = hashlib.sha256(files[image.path]).hexdigest()
+            key = (image.path, use.crop)
+            if key not in sources:
+                with open_image(files[image.path]) as im:
+                    if im.format == "JPEG":
+                        im.draft("RGB", (THUMB * 8, THUMB * 8))
+                    sources[key] = _thumb(im, use.crop)
             source = sources[key]
-            frame, shape = use.width / use.height, w / h
-            if abs(shape / frame - 1) > max(0.02, 1.5 / min(w, h)):
-                breaches.append(Breach(0, f"{where} is {w} x {h} pixels, not the shape of its frame "
-                                       f"({frame:.2f}:1)", span=image.span))
-            elif _spread(source) > 3 * FLAT and _spread(drawn) < FLAT:
+            if _spread(source) > 3 * FLAT and _spread(drawn) < FLAT:
                 breaches.append(Breach(0, f"{where} came out blank", span=image.span))
             elif _spread(source) > 3 * FLAT and _spread(drawn) > FLAT and _correlation(source, drawn) < ALIKE:
                 breaches.append(Breach(0, f"{where} is not the picture of its file", span=image.span))
+            elif remembered:
+                cache.write_blob(_VERDICTS, _verdict_name(digests[image.path], got.data, use.crop), _PASSED)
     return breaches
+
+
+# The comparison's version: raise it when _thumb or the tests above change what passes (the thresholds and Pillow's
+# version, whose decoder makes the thumbnails, are part of every verdict's name as well).
+PHOTO_PROOF = 1
+_VERDICTS = "proofs"
+_PASSED = b"photo proved: the source's crop, not blank"
+
+
+def _verdict_name(source_digest: str, data: bytes, crop: Any) -> str:
+    """The cache name of the verdict on these source bytes, these prepared bytes and this crop."""
+    import PIL
+
+    crop_values = (crop.left, crop.bottom, crop.right, crop.top)
+    return cache.key("photo-proof", PHOTO_PROOF, THUMB, FLAT, ALIKE, PIL.__version__, source_digest,
+                     hashlib.sha256(data).hexdigest(), crop_values)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import stat
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,8 +110,9 @@ def _similar_hint(text: str, bases: list[Path]) -> str:
     return "paths are relative to the issue file's folder, or to its parent folder"
 
 
-def open_image_file(path: Path) -> bytes:
-    """Read an image file without following tricks: regular files only, bounded size, no blocking on FIFOs."""
+@contextmanager
+def _image_fd(path: Path) -> Iterator[int]:
+    """An image file opened without following tricks: regular files only, bounded size, no blocking on FIFOs."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
@@ -124,12 +128,30 @@ def open_image_file(path: Path) -> bytes:
             )
         if info.st_size == 0:
             raise AssetError(f"'{path.name}' is empty")
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def open_image_file(path: Path) -> bytes:
+    """Read an image file without following tricks: regular files only, bounded size, no blocking on FIFOs."""
+    with _image_fd(path) as fd:
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)
-    finally:
-        os.close(fd)
+
+
+def image_file_digest(path: Path) -> str:
+    """The SHA-256 of the bytes open_image_file would read, read a buffer at a time: hashing an 18 MP original this
+    way costs about half of reading it whole first (no copy of the file in memory)."""
+    digest = hashlib.sha256()
+    buffer = bytearray(1 << 18)
+    view = memoryview(buffer)
+    with _image_fd(path) as fd, open(fd, "rb", buffering=0, closefd=False) as file:
+        while got := file.readinto(buffer):
+            digest.update(view[:got])
+    return digest.hexdigest()
 
 
 MAX_ISSUE_BYTES = 1_000_000  # the same limit as source.yaml_tree.MAX_BYTES
