@@ -164,3 +164,33 @@ def test_json_keeps_further_reports_in_their_own_sections() -> None:
     assert doc["preflight"] == {"ink_limit": 300}
     assert doc["pages"] == [] and doc["copyfitting"] == ["page 2: line spacing 12.6 pt (house 13 pt) to fit"]
     json.dumps(doc)
+
+
+def test_check_says_what_render_says_about_the_email_pdf_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check makes both PDFs but leaves the email PDF unlinearized when its size is far below the size warning (the
+    only message linearizing can change); near the warning it linearizes it, so it warns exactly when render does."""
+    import dataclasses
+
+    from anso_pdf.render import finish, profiles
+
+    (tmp_path / "x.yaml").write_text(WITH_PHOTO, encoding="utf-8")
+    _photo(tmp_path / "small.jpg")
+    linearized: list[str] = []
+    real_finish = finish.finish
+    monkeypatch.setattr(finish, "finish", lambda data, profile: linearized.append(profile.name) or real_finish(data, profile))
+
+    def size_lines(args: list[str]) -> list[str]:
+        linearized.clear()
+        result = _run(args, tmp_path, monkeypatch)
+        assert result.exit_code == 0, result.output
+        return [line for line in result.output.splitlines() if "the email PDF is" in line]
+
+    assert size_lines(["render", "-q", "-o", "out/", "x.yaml"]) == [] and "email" in linearized
+    assert size_lines(["check", "x.yaml"]) == [] and "email" not in linearized  # 2 MB is far above
+    size = (tmp_path / "out" / "x.pdf").stat().st_size
+    for limit, warned in ((size - 1, True), (size, False)):
+        monkeypatch.setitem(profiles.PROFILES, "email", dataclasses.replace(profiles.EMAIL, size_warning=limit))
+        render = size_lines(["render", "-q", "-o", "out/", "x.yaml"])
+        check = size_lines(["check", "x.yaml"])
+        assert "email" in linearized  # near the warning: finished, to know its true size
+        assert check == render and bool(render) == warned, (limit, render, check)

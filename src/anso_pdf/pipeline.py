@@ -87,15 +87,27 @@ def check(path: Path, *, shown: str | None = None, use_cache: bool = True) -> Bu
 
 
 def build(path: Path, profiles: list[str], *, shown: str | None = None, use_cache: bool = True,
-          draft: bool = False, report: Callable[[str], None] | None = None) -> Built:
+          draft: bool = False, report: Callable[[str], None] | None = None, finished: bool = True) -> Built:
     """Render the issue in each named profile; `report` hears about each step (for progress displays).
-    With use_cache=False nothing is read from or written to the cache (anso_pdf/cache.py)."""
+    With use_cache=False nothing is read from or written to the cache (anso_pdf/cache.py).
+
+    With finished=False (`check`, which writes nothing) every PDF is still drawn and made, so every diagnostic
+    render gives is given, but a PDF's finishing (the email PDF's linearization, render/finish.py) is done only
+    when its size could be over the profile's size warning: the only message it can change. Built.pdfs then holds
+    only the PDFs that were finished (the press PDF, which has no finishing, always)."""
     with cache.switched(use_cache):
-        return _build(path, profiles, shown=shown, use_cache=use_cache, draft=draft, report=report)
+        return _build(path, profiles, shown=shown, use_cache=use_cache, draft=draft, report=report,
+                      finished=finished)
+
+
+# A linearized PDF is within a few hundred bytes of ReportLab's (qpdf adds hint tables and a second xref section and
+# compresses any stream ReportLab left uncompressed): the sample's is 24 bytes smaller. `check` finishes a PDF
+# whose unfinished size is at least this share of the size warning, and so learns its true size.
+FINISH_MARGIN = 0.9
 
 
 def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: bool, draft: bool,
-           report: Callable[[str], None] | None) -> Built:
+           report: Callable[[str], None] | None, finished: bool) -> Built:
     say = report or (lambda message: None)
     from anso_pdf import proof
     from anso_pdf.render.images import ImageProblem, Preparation
@@ -110,8 +122,8 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
         # each run of pages are prepared while the next run is laid out (issue #6)
         laid_out = lay_out_issue(issue, diags, settled=photos.add, draft=draft)
         say(f"laid out four pages in {time.perf_counter() - started:.2f} s")
-        # imported while the photo threads work (pikepdf and ReportLab's canvas: about 0.07 s)
-        from anso_pdf.render.finish import finish
+        # imported while the photo threads work (ReportLab's canvas)
+        from anso_pdf.render.finish import finish, finishes
         from anso_pdf.render.paint import painter
 
         meta = metadata(issue)
@@ -131,9 +143,14 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
                 for pages in drawing.values():
                     next(pages)
             for name, pages in drawing.items():
-                pdf = finish(next(pages), chosen[name])  # type: ignore[arg-type]
-                built.pdfs[name] = pdf
-                say(f"rendered the {name} PDF: {len(pdf) // 1024} kB")
+                profile, pdf = chosen[name], next(pages)
+                assert isinstance(pdf, bytes)
+                if finished or not finishes(profile) or _size_matters(len(pdf), profile):
+                    pdf = finish(pdf, profile)
+                    built.pdfs[name] = pdf
+                    say(f"rendered the {name} PDF: {len(pdf) // 1024} kB")
+                else:
+                    say(f"made the {name} PDF: {len(pdf) // 1024} kB before it is finished (not needed to check it)")
             prepared = photos.results(uses)
         except ImageProblem as exc:
             diags.error(exc.span, str(exc), "open the photo in an image editor and export it again as JPEG")
@@ -145,7 +162,7 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
         total = sum(len(got) for got in prepared.values())
         say(f"prepared {total} photos for {' and '.join(profiles)} ({cached} from the cache)")
         for name in profiles:
-            profile, pdf = chosen[name], built.pdfs[name]
+            profile, pdf = chosen[name], built.pdfs.get(name, b"")  # b"": not finished, as its size is far below
             resolution_warnings(prepared[name], profile, diags, draft=draft)
             if profile.size_warning and len(pdf) > profile.size_warning:
                 largest = sorted(prepared[name].items(), key=lambda kv: -len(kv[1].data))[:3]
@@ -155,6 +172,11 @@ def _build(path: Path, profiles: list[str], *, shown: str | None, use_cache: boo
     diags.raise_if_errors()
     built.warnings = diags.warnings
     return built
+
+
+def _size_matters(size: int, profile: Any) -> bool:
+    """True when a PDF of this size before finishing could be over the profile's size warning once finished."""
+    return bool(profile.size_warning) and size >= FINISH_MARGIN * profile.size_warning
 
 
 def _with_condition(issue: Issue, profiles: list[str], diags: Diagnostics) -> dict:  # type: ignore[type-arg]

@@ -73,7 +73,8 @@ def render_one(issue: Path, profiles: list[str], out: str | Path | None, *, many
     done = "; no PDF written" if write else ""
     try:
         with report.progress(f"{'rendering' if write else 'checking'} {shown}", verbose=verbose, quiet=quiet or many) as step:
-            built = pipeline.build(issue, profiles, shown=shown, use_cache=use_cache, draft=draft, report=step)
+            built = pipeline.build(issue, profiles, shown=shown, use_cache=use_cache, draft=draft, report=step,
+                                   finished=write)
     except IssueError as exc:
         report.show(exc.errors + exc.warnings, shown, issue)
         report.say(f"{shown}: {report.summary(len(exc.errors), len(exc.warnings))}{done}")

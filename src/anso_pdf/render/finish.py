@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import io
 
-import pikepdf
-
 from anso_pdf.render.profiles import Profile
+
+
+def finishes(profile: Profile) -> bool:
+    """True when finish changes the profile's PDF (pikepdf is imported only then: about 50 ms)."""
+    return profile.linearize
 
 
 def finish(data: bytes, profile: Profile) -> bytes:
     """The PDF as the profile wants it: as ReportLab wrote it, linearized when the profile says so."""
-    if not profile.linearize:
+    if not finishes(profile):
         return data
+    import pikepdf
+
     with pikepdf.open(io.BytesIO(data)) as pdf:
         out = io.BytesIO()
         pdf.save(
