@@ -542,6 +542,50 @@ def test_damaged_colour_entry_is_ignored_and_rewritten(tmp_path: Path, monkeypat
         assert _files(root / "colours") == [entry] and entry.read_bytes() == good, name  # rewritten whole
 
 
+
+_SAFE_DAMAGE = {
+    **_BLOB_DAMAGE,
+    "not json": _resealed(lambda p: b"[0.5, "),
+    "three for four": _resealed(lambda p: b"[0.5, 0.5, 0.5]"),
+    "three inks": _resealed(lambda p: b"[0.5, 0.5, 0.5, 0.0]"),
+    "over 100 %": _resealed(lambda p: b"[1.5, 0.0, 0.0, 0.5]"),
+    "negative": _resealed(lambda p: b"[-0.5, 0.0, 0.0, 0.5]"),
+    "text": _resealed(lambda p: b'["a", "b", "c", "d"]'),
+    "null": _resealed(lambda p: b"null"),
+}
+
+
+def test_safe_builds_read_back_equal_and_damaged_ones_are_worked_out_again(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two-ink build of small text in a house colour (render/safeink.py) is kept with the colours: read back
+    equal without searching; a damaged entry is searched again and rewritten; --no-cache reads nothing."""
+    from anso_pdf.render import safeink
+    from anso_pdf.render.profiles import fogra39
+
+    root = _home(monkeypatch, tmp_path / "xdg")
+    colour, icc = (0.9, 0.6, 0.1, 0.2), fogra39().icc
+    safeink.safe_build.cache_clear()
+    fresh = safeink.safe_build(colour, icc)
+    assert safeink.inks(fresh) == 2
+    (entry,) = _files(root / "colours")
+    assert _valid_blob(entry)
+    good = entry.read_bytes()
+    search = safeink._search
+    searched: list[tuple[float, ...]] = []
+    monkeypatch.setattr(safeink, "_search", lambda *args: searched.append(args[0]) or search(*args))
+    safeink.safe_build.cache_clear()
+    assert safeink.safe_build(colour, icc) == fresh and searched == []  # read back
+    for name, damage in _SAFE_DAMAGE.items():
+        _apply(damage, entry, good)
+        safeink.safe_build.cache_clear()
+        assert safeink.safe_build(colour, icc) == fresh and searched == [colour], name  # searched again
+        assert _files(root / "colours") == [entry] and entry.read_bytes() == good, name  # rewritten whole
+        searched.clear()
+    safeink.safe_build.cache_clear()
+    with cache.switched(False):
+        assert safeink.safe_build(colour, icc) == fresh and searched == [colour]
+    safeink.safe_build.cache_clear()
+
 # --------------------------------------------------------------------------------------------- the layout memo
 
 

@@ -2,7 +2,7 @@
 a per-user key kept outside the folder, read without ever blocking or filling memory (issue #17).
 
 What is kept there (issue #6) is work that depends only on its key: prepared photos (render/images.py), house
-colours through the ICC profiles (render/colours.py), the fit copyfitting chose for each run of pages
+colours through the ICC profiles (render/colours.py) and their small-text builds (render/safeink.py), the fit copyfitting chose for each run of pages
 (layout/memo.py), the lines total-fit chose for each body paragraph (layout/breakmemo.py) and the photo comparisons
 the proof passed (proof.prove_photos). Nothing in it is
 ever the only copy of anything: deleting the folder costs one slower run, and a render holds what it read, so
