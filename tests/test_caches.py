@@ -488,6 +488,19 @@ def test_registered_families_are_lazy_fonts_that_read_as_parsed() -> None:
             assert Path(font.face.filename).name == stem + ".ttf"
 
 
+def test_the_fallback_font_is_read_only_for_a_character_that_decomposes() -> None:
+    """A line break (no family has it, nothing to decompose) leaves the 4 MB CJK fallback unread; a composed
+    character no font has still asks it, and is set as its parts (layout/fonts.py decomposed)."""
+    shipped = fonts.register_fonts()
+    text_only = fonts.FontSet({family: shipped.coverage[family] for family in (fonts.SERIF, fonts.SANS, fonts.CONDENSED)})
+    assert not text_only.covers(fonts.SERIF, "\n")
+    assert [fonts.decomposed(c, fonts.SERIF, text_only) for c in "A\n\u00e9"] == ["A", "\n", "\u00e9"]
+    assert fonts.FALLBACK not in text_only.coverage
+    assert fonts.decomposed("\u226f", fonts.SERIF, text_only) == ">\u0338"
+    assert fonts.FALLBACK in text_only.coverage
+    assert fonts.decomposed("\u4e2d", fonts.SERIF, text_only) == "\u4e2d"
+
+
 # --------------------------------------------------------------------------------------------- colours
 
 _COLOURS = [(True, (0, 94, 160)), (True, (255, 255, 255)), (True, (0, 0, 0)), (False, (10, 200, 30, 5)),

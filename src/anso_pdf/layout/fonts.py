@@ -108,11 +108,15 @@ _IGNORED = {"\n", "\u00ad", "\u00a0", " "}
 def decomposed(char: str, family: str, fonts: FontSet) -> str:
     """A composed character no shipped font has, as its canonical decomposition when the family has every part
     of that (the issue file's text is NFC-normalised, so '>' typed with a combining U+0338 arrives as '≯',
-    which no font has); HarfBuzz then places the mark. Any other character as it is."""
-    if fonts.covers(family, char) or fonts.covers(FALLBACK, char):
+    which no font has); HarfBuzz then places the mark. Any other character as it is. The fallback font is asked
+    last, only about a character that decomposes: reading its coverage parses a 4 MB file (a line break in a
+    paragraph, which every family lacks, used to load it on every run)."""
+    if fonts.covers(family, char):
         return char
     parts = unicodedata.normalize("NFD", char)
-    return parts if len(parts) > 1 and all(fonts.covers(family, p) for p in parts) else char
+    if len(parts) == 1 or fonts.covers(FALLBACK, char):
+        return char
+    return parts if all(fonts.covers(family, p) for p in parts) else char
 
 
 def missing_glyphs(text_spans: tuple, fonts: FontSet, diags: Diagnostics) -> None:
