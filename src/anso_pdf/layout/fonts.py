@@ -11,7 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from anso_pdf.diagnostics import Diagnostics
-from anso_pdf.layout import shaping
+from anso_pdf.layout import fontfile, shaping
 from anso_pdf.resources import font_path
 
 SERIF, SANS, CONDENSED, FALLBACK = "AnsoSerif", "AnsoSans", "AnsoSansCondensed", "AnsoFallback"
@@ -91,9 +91,10 @@ def shipped() -> list[tuple[str, int, int]]:
 
 
 def _font(name: str, path: Path) -> TTFont:
-    """A ReportLab TTFont parsed from its file (about 6 ms a face). Parsed tables are not cached: a data-only copy
-    (JSON) reads back slower than the file parses, and a pickled one could run code (issue #17)."""
-    return TTFont(name, str(path))
+    """A ReportLab TTFont read from its file: the TTFont ReportLab's parser makes, read in bulk (layout/fontfile.py:
+    about 2 ms a face instead of 4-6). Parsed tables are not cached: building ReportLab's dictionaries is most of
+    the cost either way, and a pickled copy could run code (issue #17)."""
+    return fontfile.read_font(name, str(path))
 
 
 @cache
