@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -75,6 +76,20 @@ def test_photo_between_pillow_warning_and_our_limit_is_accepted(tmp_path: Path) 
     Image.new("1", (10_000, 9_500)).save(path)  # 95 Mpx, 1 bit: small to make and to decode
     info = probe_image(path)
     assert info.size == (10_000, 9_500) and info.format == "PNG"
+
+
+def test_a_jpeg_is_probed_to_its_end_marker_without_reading_it_whole(tmp_path: Path) -> None:
+    """The probe reads a JPEG's header and its last bytes: one ending in its end marker and NULs (even more than
+    the 64 kB read from the end) is sound; one cut short is decoded and reported damaged."""
+    out = io.BytesIO()
+    Image.effect_noise((320, 240), 60).convert("RGB").save(out, "JPEG", quality=90)
+    whole = out.getvalue()
+    for name, data in (("whole", whole), ("padded", whole + b"\0" * 100_000), ("nul-tail", whole + b"\0" * 100)):
+        (tmp_path / f"{name}.jpg").write_bytes(data)
+        assert probe_image(tmp_path / f"{name}.jpg").size == (320, 240), name
+    (tmp_path / "cut.jpg").write_bytes(whole[:-300] + b"\0" * 100)
+    with pytest.raises(AssetError, match=r"'cut.jpg' is damaged: image file is truncated"):
+        probe_image(tmp_path / "cut.jpg")
 
 
 def test_bomb_names_its_claimed_size(tmp_path: Path) -> None:

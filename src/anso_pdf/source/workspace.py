@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_IMAGE_BYTES = 80 * 1024 * 1024
 MAX_PIXELS = 120_000_000  # a 120-megapixel photo is far beyond any camera original staff will use
@@ -180,14 +181,20 @@ def read_issue_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
-def open_image(data: bytes):  # type: ignore[no-untyped-def]
-    """A Pillow image of JPEG, PNG or WebP bytes, opened by the one plugin its signature names. (Image.open first
-    imports five plugins, BMP and GIF among them: 15 ms of every run.) Anything else is UnidentifiedImageError;
-    the pixel count is for the caller to check."""
+def open_image(data: bytes | BinaryIO):  # type: ignore[no-untyped-def]
+    """A Pillow image of JPEG, PNG or WebP bytes (or of an open file, read as far as Pillow needs), opened by the one
+    plugin its signature names. (Image.open first imports five plugins, BMP and GIF among them: 15 ms of every
+    run.) Anything else is UnidentifiedImageError; the pixel count is for the caller to check."""
     import io
 
     from PIL import UnidentifiedImageError
 
+    if isinstance(data, bytes):
+        file: BinaryIO = io.BytesIO(data)
+    else:
+        file, start = data, data.tell()
+        data = file.read(12)
+        file.seek(start)
     if data[:3] == b"\xff\xd8\xff":
         from PIL.JpegImagePlugin import JpegImageFile as Opened
     elif data[:8] == b"\x89PNG\r\n\x1a\n":
@@ -196,7 +203,21 @@ def open_image(data: bytes):  # type: ignore[no-untyped-def]
         from PIL.WebPImagePlugin import WebPImageFile as Opened  # type: ignore[assignment]
     else:
         raise UnidentifiedImageError("not a JPEG, PNG or WebP image")
-    return Opened(io.BytesIO(data))
+    return Opened(file)
+
+
+def _ends_jpeg(file: BinaryIO) -> bool:
+    """True when the file's last bytes but trailing NULs are a JPEG end marker (read from the end; the whole file
+    only when its last 64 kB are all NULs)."""
+    where = file.tell()
+    size = file.seek(0, os.SEEK_END)
+    file.seek(max(0, size - (1 << 16)))
+    tail = file.read().rstrip(b"\0")
+    if not tail and size > 1 << 16:
+        file.seek(0)
+        tail = file.read().rstrip(b"\0")
+    file.seek(where)
+    return tail[-2:] == b"\xff\xd9"
 
 
 def _bytes_per_channel(mode: str) -> int:
@@ -207,15 +228,21 @@ def _bytes_per_channel(mode: str) -> int:
 
 
 def probe_image(path: Path) -> ImageInfo:
-    """Open the file's header with Pillow, check format and pixel count; decode nothing large."""
+    """Open the file's header with Pillow, check format and pixel count; decode nothing large. The file is read only
+    as far as Pillow needs and its last bytes (an 18 MP camera original is not read whole: issue #6)."""
+    with _image_fd(path) as fd, open(fd, "rb", closefd=False) as file:
+        return _probe(path, file)
+
+
+def _probe(path: Path, file: BinaryIO) -> ImageInfo:
     from PIL import Image, UnidentifiedImageError
 
-    data = open_image_file(path)
-    head = data[:16]
+    head = file.read(16)
+    file.seek(0)
     if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc", b"ftypavif"):
         raise AssetError(f"'{path.name}' is a HEIC/AVIF photo", "export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible)")
     try:
-        with open_image(data) as im:
+        with open_image(file) as im:
             w, h = im.size
             fmt = im.format or "?"
             if w * h > 2 * (Image.MAX_IMAGE_PIXELS or MAX_PIXELS):  # where Pillow calls it a decompression bomb
@@ -240,7 +267,7 @@ def probe_image(path: Path) -> ImageInfo:
             orientation = im.getexif().get(0x0112, 1)
             if fmt != "JPEG":
                 im.load()
-            elif data.rstrip(b"\0")[-2:] != b"\xff\xd9":  # no end marker: decode at 1/8 scale to be sure
+            elif not _ends_jpeg(file):  # no end marker: decode at 1/8 scale to be sure
                 im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
                 im.load()
             # a JPEG that ends properly is decoded when it is prepared; damage inside it is reported then,
