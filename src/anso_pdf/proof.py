@@ -782,57 +782,84 @@ def prove_photos(prepared: dict[str, dict[Any, Any]]) -> list[Breach]:
     The shape is read from each prepared JPEG's header every time. The comparison of pixels depends on the source
     file's bytes, the prepared JPEG's bytes and the crop alone: a comparison passed is kept in the cache under their
     hashes (taken here, of the file as read here and of the bytes the PDF embeds) and PHOTO_PROOF, and is not made
-    again while all of them are the same. A breach is never kept: it is found again on every run."""
+    again while all of them are the same. A breach is never kept: it is found again on every run. Files are hashed
+    and thumbnails made on a few threads (reading, hashing and Pillow's decoding release the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from anso_pdf.source.workspace import image_file_digest
+
+    remembered = cache.enabled()
+    photos = [(profile, use, got) for profile, uses in prepared.items() for use, got in uses.items()]
+    paths = list(dict.fromkeys(use.image.path for _, use, _ in photos))
+    with ThreadPoolExecutor(max_workers=max(1, min(4, len(photos)))) as pool:
+        digests = dict(zip(paths, pool.map(image_file_digest, paths), strict=True)) if remembered else {}
+        prepared_digests = pool.map(lambda photo: hashlib.sha256(photo[2].data).hexdigest() if remembered else "", photos)
+        found: list[Breach | None] = []  # per photo, in order: its shape's breach, or None
+        compare = []  # the photos whose pixels are compared
+        for (profile, use, got), data_digest in zip(photos, prepared_digests, strict=True):
+            shape = _shape_breach(profile, use, got)
+            found.append(shape)
+            if shape is None and not (remembered and cache.read_blob(
+                    _VERDICTS, _verdict_name(digests[use.image.path], data_digest, use.crop)) == _PASSED):
+                compare.append((len(found) - 1, profile, use, got, data_digest))
+        if compare:
+            sources = dict(zip(*_source_thumbs(pool, [item[2] for item in compare]), strict=True))
+            drawn = pool.map(lambda item: _drawn_thumb(item[3].data), compare)
+            for (at, profile, use, _, data_digest), thumb in zip(compare, drawn, strict=True):
+                source, source_digest = sources[use.image.path, use.crop]
+                found[at] = _pixels_breach(profile, use, source, thumb)
+                if found[at] is None and remembered:
+                    cache.write_blob(_VERDICTS, _verdict_name(source_digest, data_digest, use.crop), _PASSED)
+    return [breach for breach in found if breach is not None]
+
+
+def _shape_breach(profile: str, use: Any, got: Any) -> Breach | None:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(got.data)) as im:
+        w, h = im.size
+    frame, shape = use.width / use.height, w / h
+    if abs(shape / frame - 1) > max(0.02, 1.5 / min(w, h)):
+        return Breach(0, f"photo '{use.image.written}' in the {profile} PDF is {w} x {h} pixels, not the shape of "
+                      f"its frame ({frame:.2f}:1)", span=use.image.span)
+    return None
+
+
+def _drawn_thumb(data: bytes) -> list[float]:
     from PIL import Image
 
     from anso_pdf.layout.flowables import Crop
-    from anso_pdf.source.workspace import image_file_digest, open_image, open_image_file
 
-    remembered = cache.enabled()
-    digests: dict[Any, str] = {}  # source path -> the SHA-256 of its bytes
-    if remembered:  # hashed on threads (hashlib and reading release the GIL): 70 MB of camera originals take 60 ms
-        from concurrent.futures import ThreadPoolExecutor
+    with Image.open(io.BytesIO(data)) as im:
+        if im.format == "JPEG":  # decoded at 1/2-1/8 scale: the thumbnail needs no more (4x less work)
+            im.draft(im.mode, (THUMB * 8, THUMB * 8))
+        return _thumb(im, Crop())
 
-        paths = list(dict.fromkeys(use.image.path for photos in prepared.values() for use in photos))
-        with ThreadPoolExecutor(max_workers=max(1, min(4, len(paths)))) as pool:
-            digests.update(zip(paths, pool.map(image_file_digest, paths), strict=True))
-    files: dict[Any, bytes] = {}  # source path -> its bytes, read when a comparison is made
-    sources: dict[tuple[Any, Any], list[float]] = {}
-    breaches = []
-    for profile, photos in prepared.items():
-        for use, got in photos.items():
-            image = use.image
-            where = f"photo '{image.written}' in the {profile} PDF"
-            with Image.open(io.BytesIO(got.data)) as im:
-                w, h = im.size
-                frame, shape = use.width / use.height, w / h
-                if abs(shape / frame - 1) > max(0.02, 1.5 / min(w, h)):
-                    breaches.append(Breach(0, f"{where} is {w} x {h} pixels, not the shape of its frame "
-                                           f"({frame:.2f}:1)", span=image.span))
-                    continue
-                name = _verdict_name(digests[image.path], got.data, use.crop) if remembered else ""
-                if name and cache.read_blob(_VERDICTS, name) == _PASSED:
-                    continue
-                if im.format == "JPEG":  # decoded at 1/2-1/8 scale: the thumbnail needs no more (4x less work)
-                    im.draft(im.mode, (THUMB * 8, THUMB * 8))
-                drawn = _thumb(im, Crop())
-            if image.path not in files:  # the bytes compared are the bytes whose hash names the verdict
-                files[image.path] = open_image_file(image.path)
-                digests[image.path] = hashlib.sha256(files[image.path]).hexdigest()
-            key = (image.path, use.crop)
-            if key not in sources:
-                with open_image(files[image.path]) as im:
-                    if im.format == "JPEG":
-                        im.draft("RGB", (THUMB * 8, THUMB * 8))
-                    sources[key] = _thumb(im, use.crop)
-            source = sources[key]
-            if _spread(source) > 3 * FLAT and _spread(drawn) < FLAT:
-                breaches.append(Breach(0, f"{where} came out blank", span=image.span))
-            elif _spread(source) > 3 * FLAT and _spread(drawn) > FLAT and _correlation(source, drawn) < ALIKE:
-                breaches.append(Breach(0, f"{where} is not the picture of its file", span=image.span))
-            elif remembered:
-                cache.write_blob(_VERDICTS, _verdict_name(digests[image.path], got.data, use.crop), _PASSED)
-    return breaches
+
+def _source_thumbs(pool: Any, uses: list[Any]) -> tuple[list[tuple[Any, Any]], list[tuple[list[float], str]]]:
+    """Each source's crop as a thumbnail, with the SHA-256 of the very bytes it was made from (keyed by path, crop)."""
+    from anso_pdf.source.workspace import open_image, open_image_file
+
+    keys = list(dict.fromkeys((use.image.path, use.crop) for use in uses))
+
+    def thumb(key: tuple[Any, Any]) -> tuple[list[float], str]:
+        path, crop = key
+        raw = open_image_file(path)  # read for each crop (a file is rarely placed twice): a few files in memory at once
+        with open_image(raw) as im:
+            if im.format == "JPEG":
+                im.draft("RGB", (THUMB * 8, THUMB * 8))
+            return _thumb(im, crop), hashlib.sha256(raw).hexdigest()
+
+    return keys, list(pool.map(thumb, keys))
+
+
+def _pixels_breach(profile: str, use: Any, source: list[float], drawn: list[float]) -> Breach | None:
+    where = f"photo '{use.image.written}' in the {profile} PDF"
+    if _spread(source) > 3 * FLAT and _spread(drawn) < FLAT:
+        return Breach(0, f"{where} came out blank", span=use.image.span)
+    if _spread(source) > 3 * FLAT and _spread(drawn) > FLAT and _correlation(source, drawn) < ALIKE:
+        return Breach(0, f"{where} is not the picture of its file", span=use.image.span)
+    return None
 
 
 # The comparison's version: raise it when _thumb or the tests above change what passes (the thresholds and Pillow's
@@ -842,10 +869,10 @@ _VERDICTS = "proofs"
 _PASSED = b"photo proved: the source's crop, not blank"
 
 
-def _verdict_name(source_digest: str, data: bytes, crop: Any) -> str:
-    """The cache name of the verdict on these source bytes, these prepared bytes and this crop."""
+def _verdict_name(source_digest: str, data_digest: str, crop: Any) -> str:
+    """The cache name of the verdict on these source bytes, these prepared bytes (SHA-256 of each) and this crop."""
     import PIL
 
     crop_values = (crop.left, crop.bottom, crop.right, crop.top)
-    return cache.key("photo-proof", PHOTO_PROOF, THUMB, FLAT, ALIKE, PIL.__version__, source_digest,
-                     hashlib.sha256(data).hexdigest(), crop_values)
+    return cache.key("photo-proof", PHOTO_PROOF, THUMB, FLAT, ALIKE, PIL.__version__, source_digest, data_digest,
+                     crop_values)
