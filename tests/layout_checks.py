@@ -27,7 +27,7 @@ from reportlab.platypus.paragraph import Paragraph
 from anso_pdf import pipeline
 from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.layout.document import LaidOutIssue, Placed
-from anso_pdf.layout.flowables import JumpLine
+from anso_pdf.layout.flowables import CaptionedPhoto, JumpLine
 from anso_pdf.layout.grid import Area, PageGrid, page_grid
 from anso_pdf.model.issue import Issue
 from anso_pdf.units import mm
@@ -295,6 +295,24 @@ def sidebar_short_of_the_foot(laid: Laid, tol: float = TOL) -> list[str]:
         return [f"page 1: the sidebar's last box ('{last.ident}') ends at y {last.y:.1f} (tint {drawn:.1f} pt "
                 f"tall), not on the bottom margin (y {side.bottom:.1f}): an empty strip under it"]
     return []
+
+
+def page_1_reading_path(laid: Laid, tol: float = TOL) -> list[str]:
+    """issue #15: page 1 reads one way: a photo across the columns never stands between two runs of its own
+    story's columns (text above it and text below it), so the lead reads top to bottom in its columns."""
+    area = laid.grid.flow[0]
+    flow = [p for p in laid.laid_out.pages[0].placed if p.kind == "flow"]
+    problems = []
+    for photo in flow:
+        if not isinstance(photo.flowable, CaptionedPhoto) or _column(area, photo, tol) != -1:
+            continue
+        text = [p for p in flow if p.section == photo.section and _column(area, p, tol) not in (None, -1)]
+        above = [p for p in text if _top(p) > _top(photo) + tol]  # starts above the photo
+        below = [p for p in text if p.y < photo.y - tol and p not in above]  # ends below it
+        if above and below:
+            problems.append(f"page 1: the photo '{_label(photo)}' across the columns ({_box(photo)}) has its story's "
+                            f"columns above it ({_label(above[0])}) and below it ({_label(below[0])})")
+    return problems
 
 
 def pinned_sections_at_top(laid: Laid, tol: float = TOL) -> list[str]:

@@ -59,6 +59,11 @@ def test_page_1_sidebar_runs_to_the_foot(laid, name):
     _none(LC.sidebar_short_of_the_foot(laid[name]), "sidebars short of the foot", laid[name])
 
 
+@pytest.mark.parametrize("name", issues("page 1 reading path"))
+def test_page_1_reads_down_its_columns_with_the_wide_photo_above_them(laid, name):
+    _none(LC.page_1_reading_path(laid[name]), "photos across page 1's story", laid[name])
+
+
 @pytest.mark.parametrize("name", issues("overlap"))
 def test_nothing_overlaps(laid, name):
     _none(LC.overlaps(laid[name]), "overlapping items", laid[name])
@@ -155,6 +160,10 @@ def test_the_checks_find_what_they_look_for(laid):
     assert not LC.sidebar_short_of_the_foot(broken)
     contact.flowable.min_height = 0.0  # the tint as tall as its text: an empty strip under it
     assert LC.sidebar_short_of_the_foot(broken)
+    wide = next(p for p in broken.laid_out.pages[0].placed if isinstance(p.flowable, LC.CaptionedPhoto))
+    assert not LC.page_1_reading_path(broken)
+    wide.y -= 250  # the photo in the middle of the lead's columns, as page 1 was laid out before issue #15
+    assert LC.page_1_reading_path(broken)
     first = next(p for p in broken.laid_out.pages[2].placed if p.kind == "flow")
     first.y -= 20
     assert LC.pinned_sections_at_top(broken)

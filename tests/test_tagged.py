@@ -26,7 +26,7 @@ PAINT_OPS = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "B", "B*", "b", "b*", "
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, bytes]]]:
-    """A wide photo between column runs (a4-four-sections); Letter in three columns with a section that jumps to
+    """A wide photo above page 1's columns (a4-four-sections); Letter in three columns with a section that jumps to
     page 3, so a paragraph is split across pages (letter-3col)."""
     folder = tmp_path_factory.mktemp("tagged")
     out = {}
@@ -253,3 +253,30 @@ def test_runs_in_another_script_carry_their_language(tmp_path):
     elements = struct_elements(pdf, tmp_path)
     assert any("(白春礼), who welcomed guests" in text for role, text in elements if role == "P")
     assert untagged_marks(pdf) == []
+
+
+def test_page_1_reads_title_photo_then_the_lead_down_its_columns(sample_pdfs, tmp_path):
+    """issue #15: page 1's wide photo stands under the lead's title, above its columns, on the page and in the
+    structure tree: title, photo and caption, intro, body (not lead paragraph, right column, photo, columns)."""
+    roles = struct_elements(sample_pdfs["email"], tmp_path)
+    at = [next(i for i, (role, text) in enumerate(roles) if role == want and text.startswith(start))
+          for want, start in (("H2", "1st ANSO Working Group"), ("Caption", "Building bridges"),
+                              ("P", "\u201cThe 1st ANSO"), ("P", "The opening ceremony"), ("P", "ANSO Secretariat made"))]
+    assert at == sorted(at)
+    email = tmp_path / "email.pdf"
+    email.write_bytes(sample_pdfs["email"])
+    doc = pypdfium2.PdfDocument(str(email))
+    try:
+        page1 = doc[0]
+        photos = [obj.get_bounds() for obj in page1.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE])]
+        left, bottom, right, top = max(photos, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
+        text = page1.get_textpage()
+        for words in ("Building bridges", "Group Meeting\u201d was held", "The opening ceremony", "principally"):
+            found = text.search(words).get_next()
+            assert found is not None, words
+            char_top = text.get_charbox(found[0])[3]
+            assert char_top < bottom, (words, "not under the photo")
+        heading = text.get_charbox(text.search("Meeting Held").get_next()[0])
+        assert heading[1] > top  # the title above the photo
+    finally:
+        doc.close()

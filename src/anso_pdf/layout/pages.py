@@ -50,12 +50,19 @@ def attempt(issue: Issue, fit: Fit, sections: frozenset[str] | None = None, last
     styles = Styles(fit, palette, issue.newsletter.language)
     grid = page_grid(issue)
     builder = StoryBuilder(styles, gutter=grid.gutter, gallery_columns=3,
-                           year=issue_year(issue.newsletter.date, issue.newsletter.issue))
+                           year=issue_year(issue.newsletter.date, issue.newsletter.issue),
+                           front=_front_section(issue))
     stories = [builder.section(s) for s in issue.sections if sections is None or s.key in sections]
     pagination = paginate(grid, styles, stories, last_page=last_page)
     expected = set().union(*(s.idents for s in stories))
     empty = {n: pagination.empty_share(n, grid.flow[n - 1]) for n in range(1, PAGES + 1)}
     return Attempt(fit, grid, pagination, lambda page: fixed_parts(issue, grid, styles, page), expected, empty)
+
+
+def _front_section(issue: Issue) -> str | None:
+    """The key of the section that opens page 1 (the first, unless it is pinned to a later page)."""
+    first = issue.sections[0] if issue.sections else None
+    return first.key if first is not None and (first.page or 1) == 1 else None
 
 
 def fixed_parts(issue: Issue, grid: PageGrid, st: Styles, page: int) -> list[Placed]:

@@ -30,7 +30,9 @@ class SectionStory:
 
 
 class StoryBuilder:
-    def __init__(self, styles: Styles, *, gutter: float, gallery_columns: int, year: int | None = None) -> None:
+    def __init__(self, styles: Styles, *, gutter: float, gallery_columns: int, year: int | None = None,
+                 front: str | None = None) -> None:
+        self.front = front  # the key of the section that opens page 1: its wide photos open their article
         self.year = year  # the issue's year: an event's badge shows its year only when it differs
         self.st = styles
         self.grid = styles.fit.leading
@@ -85,9 +87,13 @@ class StoryBuilder:
             body.append(Item(self._mark(story, p, f"{ident}.p{n + 1}"), False))
             previous_bullet = para.bullet
         inserts: list[tuple[int, Item]] = []
+        opening: list[Item] = []  # page 1's wide photos, under the article's title: the text then reads down its columns
         for n, image in enumerate(article.images):
             photo = self.photo(story, image, f"{ident}.img{n + 1}", wide=image.wide)
-            inserts.append((min(len(body), 1 + 2 * n), photo))
+            if image.wide and story.section.key == self.front:
+                opening.append(photo)
+            else:
+                inserts.append((min(len(body), 1 + 2 * n), photo))
         if article.quote:
             q = article.quote
             by = paragraph("\u2014 " + q.by, st.quote_by) if q.by else None
@@ -96,7 +102,7 @@ class StoryBuilder:
             inserts.append((max(1, (len(body) + 1) // 2), Item(self._mark(story, quote, f"{ident}.quote"), False)))
         for position, item in sorted(inserts, key=lambda t: t[0], reverse=True):
             body.insert(position, item)
-        story.items.extend(items + body)
+        story.items.extend(items[:1] + opening + items[1:] + body if article.title else opening + items + body)
 
     def photo(self, story: SectionStory, image: Image, ident: str, *, wide: bool) -> Item:
         caption = self.caption(image)
