@@ -175,12 +175,12 @@ class MeasuredParagraph(Paragraph):
             return lines
         style = self.style
         if (style.spaceShrinkage or 0) <= GREEDY_SHRINK:
-            return super().breakLines(width)
+            return _no_empty_tail(super().breakLines(width))
         # ReportLab's greedy breaker keeps ReportLab's own shrink: it lets a paragraph's last line run past the
         # column by the shrink of its spaces and draws it unsqueezed (only total-fit squeezes spaces by a third)
         self.style = _greedy(style)
         try:
-            return super().breakLines(width)
+            return _no_empty_tail(super().breakLines(width))
         finally:
             self.style = style
 
@@ -188,6 +188,23 @@ class MeasuredParagraph(Paragraph):
         parts = super().split(availWidth, availHeight)
         linebreak.keep_split_lines(self, parts)
         return parts
+
+
+def _no_empty_tail(bl: Any) -> Any:
+    """Lines of mixed runs (kind 1) without the empty fragment ReportLab leaves after a word it hyphenated: the
+    word's head is then the line's last fragment, drawn as the line's end, so its hyphen becomes the soft hyphen
+    that joins the word again when the text is read (render/tags.py, LineText); the empty one drew nothing."""
+    if getattr(bl, "kind", 0) != 1:
+        return bl
+    for line in bl.lines:
+        words = line.words
+        while len(words) > 1 and _empty(words[-1]) and getattr(words[-2], "text", "").endswith("-"):
+            words.pop()
+    return bl
+
+
+def _empty(frag: Any) -> bool:
+    return getattr(frag, "text", None) == "" and getattr(frag, "cbDefn", None) is None
 
 
 def paragraph(content: str | Iterable[Run], style: ParagraphStyle, *, bullet: bool = False, link: str | None = None) -> Paragraph:
