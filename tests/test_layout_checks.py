@@ -153,9 +153,16 @@ def test_the_checks_find_what_they_look_for(laid):
     assert LC.outside_safe_area(broken)
     assert LC.outside_flow_area(broken)
     heads = [p for p in broken.laid_out.pages[2].placed if p.kind == "flow" and getattr(p.flowable, "keep_with_next", False)]
+    for p in broken.laid_out.pages[2].placed:  # page 3 (filled by its photo) made to end 3 lines short
+        if p.kind == "flow":
+            p.y += 3 * LC._leading(broken, 3)
     assert not LC.space_above_headings_on_short_pages(broken)  # page 3 ends short, its headings at the house gap
     heads[-1].y -= 2 * LC._leading(broken, 3)  # two blank lines above a heading, and the page still ends short
     assert LC.space_above_headings_on_short_pages(broken)
+    for p in broken.laid_out.pages[2].placed:  # page 3 back where it was laid out
+        if p.kind == "flow":
+            p.y -= 3 * LC._leading(broken, 3)
+    assert not LC.pinned_sections_at_top(broken)
     contact = next(p for p in broken.laid_out.pages[0].placed if p.ident == "contact")
     assert not LC.sidebar_short_of_the_foot(broken)
     contact.flowable.min_height = 0.0  # the tint as tall as its text: an empty strip under it

@@ -57,7 +57,7 @@ class Lines:
         return [Lines(fit, leading=self.leading), Lines(self.n - fit, leading=self.leading)]
 
     def __repr__(self) -> str:
-        return f"Lines({self.n}, {self.anso_id!r})"
+        return f"{type(self).__name__}({self.n}, {self.anso_id!r})"
 
 
 def shape(columns: list[Column]) -> list[list[tuple[str, float, float]]]:
@@ -111,6 +111,24 @@ def test_a_heading_goes_to_the_next_column_without_two_lines_of_its_text_under_i
     columns, rest = filler.fill(run, 100, [100, 90])  # 20 under it: two lines, the heading stays
     assert shape(columns) == [[("Box(60, 'a')", 0, 60), ("Box(20, 'h')", 60, 20), ("Lines(2, 'p')", 80, 20)],
                               [("Lines(4, 'p')", 0, 40)]]
+
+
+class Hyphenated(Lines):
+    """A paragraph whose every split ends its first part in a hyphenated word."""
+
+    def split(self, aw: float, ah: float) -> list[Any]:
+        parts = super().split(aw, ah)
+        for part in parts[:1]:
+            part.blPara = type("Lines", (), {"lines": [(aw, ["exam-"])]})()
+        return parts
+
+
+def test_a_heading_goes_on_with_its_text_when_no_hyphen_at_the_foot_moves_the_text() -> None:
+    filler = ColumnFiller(10)
+    run = [Box(40, "a"), Box(20, "h", keep_with_next=True), Hyphenated(6, "p", leading=10)]
+    columns, rest = filler.fill(run, 100, [90, 90])  # 30 under the heading, but every split ends on a hyphen
+    assert shape(columns) == [[("Box(40, 'a')", 0, 40)], [("Box(20, 'h')", 0, 20), ("Hyphenated(6, 'p')", 20, 60)]]
+    assert rest == []
 
 
 def test_what_does_not_fit_is_returned_in_order() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -10,6 +10,8 @@ from anso_pdf import cache as store
 from anso_pdf.diagnostics import Diagnostics
 from anso_pdf.layout import breakmemo, linebreak, memo, shaping, structure
 from anso_pdf.layout.document import LaidOutIssue, PageFill, PhotoUse
+from anso_pdf.layout.fill import describe as describe_fill
+from anso_pdf.layout.fill import fill_run, short_of_foot
 from anso_pdf.layout.fonts import missing_glyphs, register_fonts, shipped
 from anso_pdf.layout.inks import Palette
 from anso_pdf.layout.justify import justify, shortfall_note
@@ -17,6 +19,7 @@ from anso_pdf.layout.overflow import report_overflow
 from anso_pdf.layout.pages import Attempt, attempt, check_nothing_lost, pages_of
 from anso_pdf.layout.paginate import PAGES, Pagination
 from anso_pdf.layout.settings import pin_reportlab
+from anso_pdf.layout.story import Frame
 from anso_pdf.layout.styles import BASE_FIT, FIT_LADDER, LOOSE_LADDER, Fit
 from anso_pdf.model.issue import Issue
 
@@ -52,6 +55,14 @@ def lay_out(issue: Issue, diags: Diagnostics,
             return attempts[fit, index]
         return tried
 
+    def filler(index: int) -> Callable[[Attempt], Attempt]:
+        def filled(att: Attempt) -> Attempt:
+            """The run's short pages filled by growing their photos' frames (layout/fill.py)."""
+            def tried(frames: Mapping[str, Frame]) -> Attempt:
+                return attempt(issue, att.fit, members[index], last_page=chains[index][-1], frames=frames)
+            return fill_run(tried, att, chains[index])
+        return filled
+
     spread = [i for i, chain in enumerate(chains) if SPREAD & set(chain)]  # the runs pages 2 and 3 are in
     chosen: list[Attempt] = []
     fitted: list[list[int]] = []  # the chain of each chosen attempt
@@ -65,20 +76,23 @@ def lay_out(issue: Issue, diags: Diagnostics,
         if known is not None and _chain_fits(tried(known), chain):
             pick: Attempt | None = tried(known)  # the fit the ladder chose last time for these pages (layout/memo.py)
         else:
-            pick = _choose(tried, chain)
+            pick = _choose(tried, chain, filler(index))
             if pick is None:
                 failed.append((tried(FIT_LADDER[-1]), chain))
                 continue
             memo.remember(key, pick.fit)
+        if len(spread) < 2 or index not in spread:
+            pick = filler(index)(pick)
+            if settled is not None:
+                settled(_photos_on(pick, chain))
         chosen.append(pick)
         fitted.append(chain)
-        if settled is not None and (len(spread) < 2 or index not in spread):
-            settled(_photos_on(pick, chain))
     if len(spread) == 2 and len(chosen) == len(chains):
         _one_spread(chosen, chains, spread, tried_in)
-    if settled is not None and len(spread) == 2 and len(chosen) == len(chains):
         for index in spread:
-            settled(_photos_on(chosen[index], chains[index]))
+            chosen[index] = filler(index)(chosen[index])
+            if settled is not None:
+                settled(_photos_on(chosen[index], chains[index]))
     room = {n: att.empty_share[n] for chain, att in zip(fitted, chosen, strict=True) for n in chain}
     for att, chain in failed:  # after the other runs are fitted, so a fix can name the page with room
         report_overflow(att, diags, chain, list(issue.sections), room)
@@ -108,6 +122,7 @@ def lay_out(issue: Issue, diags: Diagnostics,
         for change in att.fit.describe_change(BASE_FIT, _kinds_on(final, chain)):
             where = f"page {chain[0]}" if len(chain) == 1 else f"pages {chain[0]}-{chain[-1]}"
             notes.append(f"{where}: {change} {purpose}")
+        notes.extend(describe_fill(att, chain))
         notes.extend(shortfalls[n] for n in chain if n in shortfalls)
     pag = final.pagination
     outline = []
@@ -199,11 +214,20 @@ def _looser(fit: Fit) -> bool:
     return fit.leading > BASE_FIT.leading or fit.image_scale > BASE_FIT.image_scale or fit.article_gap > BASE_FIT.article_gap
 
 
-def _choose(tried: Callable[[Fit], Attempt], chain: list[int]) -> Attempt | None:
-    """The first fit of the ladder that holds the run, or a looser one when it would leave a page visibly empty;
-    None when even the tightest does not hold it."""
+def _choose(tried: Callable[[Fit], Attempt], chain: list[int],
+            filled: Callable[[Attempt], Attempt] = lambda att: att) -> Attempt | None:
+    """The first fit of the ladder that holds the run, or, when it would leave a page visibly empty, the house fit
+    or the first looser one whose pages its photos fill to the foot (`filled`, layout/fill.py), else the looser
+    fit that leaves the pages fullest; None when even the tightest does not hold it."""
     pick = next((a for a in map(tried, FIT_LADDER) if _chain_fits(a, chain)), None)
     if pick is not None and pick.fit == BASE_FIT and _emptiest(pick, chain) > VISIBLY_EMPTY:
+        for fit in (BASE_FIT, *LOOSE_LADDER):
+            att = tried(fit)
+            if not _chain_fits(att, chain):
+                continue
+            att = filled(att)
+            if all(short_of_foot(att, n) <= att.fit.leading + 0.5 for n in chain):
+                return att  # photos grown in whole lines fill the pages: no looser type needed
         for fit in LOOSE_LADDER:
             loose = tried(fit)
             if _chain_fits(loose, chain) and _emptiest(loose, chain) < _emptiest(pick, chain) - 0.02:

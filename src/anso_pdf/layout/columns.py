@@ -114,6 +114,11 @@ class ColumnFiller:
                         column.hyphen_at_foot = _ends_hyphenated(first, width, room)
                         queue[0:1] = parts[1:]
                 break
+            while queue and column.placed and keeps_with_next(column.placed[-1][0]):
+                # its text did not start here after all (no hyphen at the foot): the heading goes on with it
+                head, head_h = column.placed.pop()
+                column.used -= head_h + (space_before(head) if column.placed else 0.0)
+                queue.insert(0, head)
         return columns, queue
 
     def balance(self, run: Sequence[Any], columns: int, width: float, avail: float) -> tuple[list[Column], list[Any]]:

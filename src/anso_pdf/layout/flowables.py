@@ -121,22 +121,57 @@ class SectionHeading(Block):
         c.line(0, 1.5, self.width, 1.5)
 
 
-class CaptionedPhoto(Block):
-    """A photo at a given width with its caption below; the photo's height follows its shape, within limits."""
+KEEP = 0.6  # a photo's frame set by a fill keeps at least this share of the photo's width and of its height (crops at most 40 %)
 
-    def __init__(self, image: Image, caption: Any | None, grid: float, *, scale: float = 1.0, max_ratio: float = 1.0) -> None:
+
+class CaptionedPhoto(Block):
+    """A photo at a given width with its caption below; the photo's height follows its shape, within limits, or
+    the block is a given number of whole grid lines tall (`lines`, set when a fill grows the photo: layout/fill.py)."""
+
+    def __init__(self, image: Image, caption: Any | None, grid: float, *, scale: float = 1.0, max_ratio: float = 1.0,
+                 lines: int = 0) -> None:
         super().__init__()
         self.image, self.caption, self.grid, self.scale, self.max_ratio = image, caption, grid, scale, max_ratio
+        self.lines = lines
 
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        pw, ph = self.image.pixel_size
-        natural = aw * ph / pw
-        self.photo_h = max(aw * 0.45, min(natural, aw * self.max_ratio)) * self.scale
+    def _under_photo(self, aw: float, ah: float) -> float:
+        """The caption's height and the space around it, at width `aw`."""
         ch = self.caption.wrap(aw, ah)[1] if self.caption else 0.0
         self.caption_h = ch
+        return (4 + ch if ch else 0) + 2
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        under = self._under_photo(aw, ah)
+        if self.lines:
+            self.photo_h = self.lines * self.grid - under
+        else:
+            pw, ph = self.image.pixel_size
+            natural = aw * ph / pw
+            self.photo_h = max(aw * 0.45, min(natural, aw * self.max_ratio)) * self.scale
         self.width = aw
-        self.height = on_grid(self.photo_h + (4 + ch if ch else 0) + 2, self.grid)
+        self.height = on_grid(self.photo_h + under, self.grid)
         return aw, self.height
+
+    def line_range(self, aw: float, ppi: float = 0.0) -> tuple[int, int]:
+        """The whole grid lines the block may take at width `aw` when its photo is cropped to no less than KEEP of
+        its width or of its height (its aspect limits) and printed at no less than `ppi` pixels per inch; (lo, hi)
+        with hi < lo when no whole line fits."""
+        pw, ph = self.image.pixel_size
+        natural = aw * ph / pw
+        under = self._under_photo(aw, 10_000)
+        tallest = natural / KEEP
+        if ppi:
+            if 72 * pw / aw < ppi:
+                return 1, 0  # too few pixels across for this width
+            tallest = min(tallest, 72 * ph / ppi)
+        lo = math.ceil((natural * KEEP + under) / self.grid - 1e-6)
+        hi = math.floor((tallest + under) / self.grid + 1e-6)
+        return lo, hi
+
+    def ppi(self) -> float:
+        """The pixels per inch the photo is printed at in its frame (cropped to the frame: the smaller of the two)."""
+        pw, ph = self.image.pixel_size
+        return min(72 * pw / self.width, 72 * ph / self.photo_h)
 
     def photo_uses(self) -> list[PhotoUse]:
         return [PhotoUse(self.image, self.width, self.photo_h, crop_to(self.image, self.width, self.photo_h))]

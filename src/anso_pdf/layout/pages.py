@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from anso_pdf.diagnostics import Diagnostics
@@ -12,7 +12,7 @@ from anso_pdf.layout.grid import PageGrid, page_grid
 from anso_pdf.layout.inks import Palette
 from anso_pdf.layout.inline import paragraph
 from anso_pdf.layout.paginate import PAGES, Pagination, paginate
-from anso_pdf.layout.story import StoryBuilder
+from anso_pdf.layout.story import Frame, StoryBuilder
 from anso_pdf.layout.styles import Fit, Styles
 from anso_pdf.model.issue import Issue
 from anso_pdf.model.text import Run
@@ -29,6 +29,7 @@ class Attempt:
     make_fixed: Callable[[int], list[Placed]]  # a page's fixed parts, made only for the pages an attempt keeps
     expected: set[str]
     empty_share: dict[int, float]  # page -> share of its flow area left empty
+    frames: dict[str, Frame] = field(default_factory=dict)  # photo ident -> the frame a fill chose for it
     _fixed: dict[int, list[Placed]] = field(default_factory=dict, repr=False)
 
     def fixed_on(self, page: int) -> list[Placed]:
@@ -44,19 +45,22 @@ class Attempt:
         return self.pagination.fits
 
 
-def attempt(issue: Issue, fit: Fit, sections: frozenset[str] | None = None, last_page: int = PAGES) -> Attempt:
-    """Lay out the issue (or only the named sections, which start on their own pinned page) at one fit."""
+def attempt(issue: Issue, fit: Fit, sections: frozenset[str] | None = None, last_page: int = PAGES,
+            frames: Mapping[str, Frame] | None = None) -> Attempt:
+    """Lay out the issue (or only the named sections, which start on their own pinned page) at one fit, with the
+    photo frames a fill chose (layout/fill.py), if any."""
     palette = Palette(issue.style.primary, issue.style.accent)
     styles = Styles(fit, palette, issue.newsletter.language)
     grid = page_grid(issue)
     builder = StoryBuilder(styles, gutter=grid.gutter, gallery_columns=3,
                            year=issue_year(issue.newsletter.date, issue.newsletter.issue),
-                           front=_front_section(issue))
+                           front=_front_section(issue), frames=frames)
     stories = [builder.section(s) for s in issue.sections if sections is None or s.key in sections]
     pagination = paginate(grid, styles, stories, last_page=last_page)
     expected = set().union(*(s.idents for s in stories))
     empty = {n: pagination.empty_share(n, grid.flow[n - 1]) for n in range(1, PAGES + 1)}
-    return Attempt(fit, grid, pagination, lambda page: fixed_parts(issue, grid, styles, page), expected, empty)
+    return Attempt(fit, grid, pagination, lambda page: fixed_parts(issue, grid, styles, page), expected, empty,
+                   dict(frames or {}))
 
 
 def _front_section(issue: Issue) -> str | None:

@@ -3,6 +3,7 @@ columns or flowing in them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,15 @@ from anso_pdf.layout.styles import Styles
 from anso_pdf.model.issue import Article, Events, Gallery, Image, Section
 from anso_pdf.model.text import Run
 from anso_pdf.model.values import badge_text, spoken_date
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A photo's frame chosen by a fill (layout/fill.py): in its column or across the columns, and the block's
+    height in whole grid lines."""
+
+    wide: bool
+    lines: int
 
 
 @dataclass
@@ -31,8 +41,9 @@ class SectionStory:
 
 class StoryBuilder:
     def __init__(self, styles: Styles, *, gutter: float, gallery_columns: int, year: int | None = None,
-                 front: str | None = None) -> None:
+                 front: str | None = None, frames: Mapping[str, Frame] | None = None) -> None:
         self.front = front  # the key of the section that opens page 1: its wide photos open their article
+        self.frames = frames or {}  # photo ident -> the frame a fill chose for it
         self.year = year  # the issue's year: an event's badge shows its year only when it differs
         self.st = styles
         self.grid = styles.fit.leading
@@ -90,7 +101,7 @@ class StoryBuilder:
         opening: list[Item] = []  # page 1's wide photos, under the article's title: the text then reads down its columns
         for n, image in enumerate(article.images):
             photo = self.photo(story, image, f"{ident}.img{n + 1}", wide=image.wide)
-            if image.wide and story.section.key == self.front:
+            if photo.spans and story.section.key == self.front:  # wide as written, or set across by a fill
                 opening.append(photo)
             else:
                 inserts.append((min(len(body), 1 + 2 * n), photo))
@@ -106,7 +117,11 @@ class StoryBuilder:
 
     def photo(self, story: SectionStory, image: Image, ident: str, *, wide: bool) -> Item:
         caption = self.caption(image)
-        photo = F.CaptionedPhoto(image, caption, self.grid, scale=self.st.fit.image_scale, max_ratio=0.5 if wide else 0.9)
+        frame = self.frames.get(ident)
+        photo = F.CaptionedPhoto(image, caption, self.grid, scale=self.st.fit.image_scale, max_ratio=0.5 if wide else 0.9,
+                                 lines=frame.lines if frame else 0)
+        if frame is not None:
+            wide = frame.wide
         photo.space_before = self.grid * self.st.fit.article_gap  # whole grid lines keep the baseline grid
         return Item(self._mark(story, photo, ident), wide)
 
