@@ -157,9 +157,9 @@ class _Spy:
             self.recalled.append(recall(*args, **kwargs))
             return self.recalled[-1]
 
-        def remembering(key: str, fit: Fit) -> None:
+        def remembering(key: str, fit: Fit, **kwargs: Any) -> None:
             self.remembered[key] = fit
-            remember(key, fit)
+            remember(key, fit, **kwargs)
 
         monkeypatch.setattr(layout, "attempt", counted)
         monkeypatch.setattr(memo, "run_key", keyed)
@@ -759,7 +759,9 @@ def test_remembered_fit_that_fits_is_used(tmp_path: Path, monkeypatch: pytest.Mo
         ["page 4: line spacing 12.6 pt (house 13 pt) to fit"]
     assert [note for note in laid[3] if not note.startswith("page 4")] == \
         [note for note in reference[3] if not note.startswith("page 4")]
-    assert dataclasses.asdict(tighter) == json.loads(cache.read_blob("layout", keys[3]) or b"")
+    entry = json.loads(cache.read_blob("layout", keys[3]) or b"")
+    assert entry.pop("filled") == {"fit": dataclasses.asdict(tighter), "frames": {}}  # page 4 has no photo to grow
+    assert dataclasses.asdict(tighter) == entry
 
 
 # --------------------------------------------------------------------------------------------- kept line breaks

@@ -55,13 +55,29 @@ def lay_out(issue: Issue, diags: Diagnostics,
             return attempts[fit, index]
         return tried
 
+    def framed(index: int, fit: Fit, frames: Mapping[str, Frame]) -> Attempt:
+        return attempt(issue, fit, members[index], last_page=chains[index][-1], frames=frames)
+
     def filler(index: int) -> Callable[[Attempt], Attempt]:
         def filled(att: Attempt) -> Attempt:
             """The run's short pages filled by growing their photos' frames (layout/fill.py)."""
-            def tried(frames: Mapping[str, Frame]) -> Attempt:
-                return attempt(issue, att.fit, members[index], last_page=chains[index][-1], frames=frames)
-            return fill_run(tried, att, chains[index])
+            return fill_run(lambda frames: framed(index, att.fit, frames), att, chains[index])
         return filled
+
+    keys: dict[int, str] = {}
+    ladder_fits: dict[int, Fit] = {}  # the fit the ladder chose for each run, before the spread (what memo keeps)
+    recalled: set[int] = set()  # runs laid out at the fit and frames remembered: not filled again
+    sound: set[int] = set()  # runs whose remembered entry was read and sound
+
+    def final(index: int, att: Attempt) -> Attempt:
+        """The run's attempt at its final fit, filled: as remembered for that fit (layout/memo.py), else filled now."""
+        frames = memo.recall_frames(keys[index], att.fit) if index in sound else None
+        if frames is not None:
+            again = framed(index, att.fit, frames) if frames else att
+            if _chain_fits(again, chains[index]):
+                recalled.add(index)
+                return again
+        return filler(index)(att)
 
     spread = [i for i, chain in enumerate(chains) if SPREAD & set(chain)]  # the runs pages 2 and 3 are in
     chosen: list[Attempt] = []
@@ -70,29 +86,43 @@ def lay_out(issue: Issue, diags: Diagnostics,
     for index, chain in enumerate(chains):
         tried = tried_in(index)
 
-        key = memo.run_key(issue, [s for s in issue.sections if s.key in members[index]], chain, shipped(),
-                           policy=(FIT_LADDER, LOOSE_LADDER, VISIBLY_EMPTY))
+        keys[index] = key = memo.run_key(issue, [s for s in issue.sections if s.key in members[index]], chain,
+                                         shipped(), policy=(FIT_LADDER, LOOSE_LADDER, VISIBLY_EMPTY))
         known = memo.recall(key, (FIT_LADDER, LOOSE_LADDER))
-        if known is not None and _chain_fits(tried(known), chain):
-            pick: Attempt | None = tried(known)  # the fit the ladder chose last time for these pages (layout/memo.py)
-        else:
+        pick: Attempt | None = None
+        if known is not None:  # the fit the ladder chose last time for these pages (layout/memo.py)
+            sound.add(index)
+            frames = memo.recall_frames(key, known)  # and the frames the fill chose at it, when it was set at it
+            again = framed(index, known, frames) if frames else tried(known)
+            if _chain_fits(again, chain):
+                pick = again
+                if frames is not None:
+                    recalled.add(index)
+        if pick is None:
             pick = _choose(tried, chain, filler(index))
             if pick is None:
                 failed.append((tried(FIT_LADDER[-1]), chain))
                 continue
-            memo.remember(key, pick.fit)
+        ladder_fits[index] = pick.fit
         if len(spread) < 2 or index not in spread:
-            pick = filler(index)(pick)
+            if index not in recalled:
+                pick = final(index, pick)
             if settled is not None:
                 settled(_photos_on(pick, chain))
         chosen.append(pick)
         fitted.append(chain)
     if len(spread) == 2 and len(chosen) == len(chains):
+        before = list(chosen)
         _one_spread(chosen, chains, spread, tried_in)
         for index in spread:
-            chosen[index] = filler(index)(chosen[index])
+            if chosen[index] is not before[index] or index not in recalled:
+                recalled.discard(index)
+                chosen[index] = final(index, chosen[index])
             if settled is not None:
                 settled(_photos_on(chosen[index], chains[index]))
+    for index, att in enumerate(chosen if len(chosen) == len(chains) else []):
+        if index not in recalled:
+            memo.remember(keys[index], ladder_fits[index], filled=(att.fit, att.frames))
     room = {n: att.empty_share[n] for chain, att in zip(fitted, chosen, strict=True) for n in chain}
     for att, chain in failed:  # after the other runs are fitted, so a fix can name the page with room
         report_overflow(att, diags, chain, list(issue.sections), room)
@@ -187,6 +217,7 @@ def _one_spread(chosen: list[Attempt], chains: list[list[int]], spread: list[int
     types = [(chosen[i].fit.body_size, chosen[i].fit.leading) for i in spread]
     if types[0] == types[1]:
         return
+    chosen[a], chosen[b] = tried_in(a)(chosen[a].fit), tried_in(b)(chosen[b].fit)  # as the ladder left them, unfilled
     settings = list(dict.fromkeys((f.image_scale, f.gallery_scale, f.article_gap) for f in (*FIT_LADDER, *LOOSE_LADDER)))
     options = []
     for keep, change in ((a, b), (b, a)):
