@@ -41,18 +41,29 @@ TO_TRIM = {"masthead"}  # fixed items that deliberately run to the trim edge (an
 JUSTIFIED_STYLES = {"body", "body_first"}  # the styles set with TA_JUSTIFY in layout/styles.py
 
 
+# issue files kept beside the sample (issue #15): a second real issue (six sections, eight photos at about 60 ppi),
+# a short issue and a Letter issue in three columns; each runs through every layout check
+KEPT = {
+    "field-notes": ROOT / "issues" / "field-notes-2025-10.yaml",
+    "short-notice": ROOT / "issues" / "short-notice-2025-12.yaml",
+    "letter-3col-kept": ROOT / "issues" / "letter-3col-2026-02.yaml",
+}
+
+
 @dataclass
 class Laid:
     name: str
     issue: Issue
     laid_out: LaidOutIssue
     grid: PageGrid
+    warnings: tuple[str, ...] = ()  # what laying out warned about ("page 2 is 100% empty after fitting")
 
 
 def lay_out(path: Path, name: str | None = None) -> Laid:
     issue = pipeline.load(path)
-    laid_out = pipeline.lay_out_issue(issue, Diagnostics())
-    return Laid(name or path.stem, issue, laid_out, page_grid(issue))
+    diags = Diagnostics()
+    laid_out = pipeline.lay_out_issue(issue, diags)
+    return Laid(name or path.stem, issue, laid_out, page_grid(issue), tuple(d.message for d in diags.warnings))
 
 
 # --- geometry -------------------------------------------------------------------------------------------
@@ -279,6 +290,22 @@ def space_above_headings_on_short_pages(laid: Laid, tol: float = TOL) -> list[st
             if gap > 1.5 * leading + tol:
                 problems.append(f"page {page.number}: {gap:.1f} pt above heading '{_label(p)}' ({_box(p)}) while the "
                                 f"page ends {min(q.y for q in flow) - area.bottom:.0f} pt above its bottom margin")
+    return problems
+
+
+def unreported_holes(laid: Laid, tol: float = TOL) -> list[str]:
+    """issue #15: every page's story ends within a line of the bottom margin, or the shortfall is reported: a
+    'left empty' note for that page in the page report, or the warning that it is more than a third empty."""
+    problems = []
+    for fill in laid.laid_out.fill:
+        short = fill.empty_share * laid.grid.flow[fill.page - 1].height
+        if fill.room_lines <= 1:  # within a line of the margin, in the page's own leading (the page report's count)
+            continue
+        noted = any(n.startswith(f"page {fill.page}: ") and n.endswith(" left empty") for n in laid.laid_out.fit_notes)
+        warned = any(w.startswith(f"page {fill.page} is ") and w.endswith(" empty after fitting") for w in laid.warnings)
+        if not (noted or warned):
+            problems.append(f"page {fill.page}: {short:.0f} pt ({fill.room_lines} lines) left under the "
+                            "story, and neither a 'left empty' note nor a warning says so")
     return problems
 
 

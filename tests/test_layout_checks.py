@@ -1,5 +1,6 @@
-"""issue #8: automatic layout checks, computed from the finished layout of the sample issue and of generated
-issues (A4 and Letter, two and three columns, one to six sections, short and long texts).
+"""issue #8: automatic layout checks, computed from the finished layout of the sample issue, of the issue files
+kept beside it (issues/: a second real issue, a short one, Letter in three columns) and of generated issues (A4
+and Letter, two and three columns, one to six sections, short and long texts).
 
 The checks live in tests/layout_checks.py; each returns the problems it found, with page, item and
 coordinates, so a failure says where to look. Known failures of the layout are listed in KNOWN with the fix
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests import layout_checks as LC
 
-ISSUES = ("sample", *LC.generated_issues())
+ISSUES = ("sample", *LC.KEPT, *LC.generated_issues())
 
 KNOWN: dict[tuple[str, str], str] = {
     # (check, issue): why it fails now and what fixes it (see docs/typography.md, "Known failures")
@@ -32,7 +33,7 @@ def issues(check: str) -> list:
 @pytest.fixture(scope="module")
 def laid(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LC.Laid]:
     folder: Path = tmp_path_factory.mktemp("generated")
-    paths = {"sample": LC.SAMPLE, **LC.write_generated(folder)}
+    paths = {"sample": LC.SAMPLE, **LC.KEPT, **LC.write_generated(folder)}
     return {name: LC.lay_out(path, name) for name, path in paths.items()}
 
 
@@ -52,6 +53,11 @@ def _none(problems: list[str], what: str, layout: LC.Laid) -> None:
 @pytest.mark.parametrize("name", issues("space above headings"))
 def test_no_space_added_above_headings_on_a_short_page(laid, name):
     _none(LC.space_above_headings_on_short_pages(laid[name]), "headings with space added above them", laid[name])
+
+
+@pytest.mark.parametrize("name", issues("holes reported"))
+def test_every_page_ends_on_the_margin_or_reports_its_shortfall(laid, name):
+    _none(LC.unreported_holes(laid[name]), "pages ending short without a word about it", laid[name])
 
 
 @pytest.mark.parametrize("name", issues("sidebar to the foot"))
@@ -171,6 +177,14 @@ def test_the_checks_find_what_they_look_for(laid):
     assert not LC.page_1_reading_path(broken)
     wide.y -= 250  # the photo in the middle of the lead's columns, as page 1 was laid out before issue #15
     assert LC.page_1_reading_path(broken)
+    short = copy.copy(laid["short-notice"])  # its pages end short, and the notes and warnings say so
+    assert not LC.unreported_holes(short)
+    short.warnings = ()
+    # pages 2-4 hold no story and were only warned about; page 1 still has its 'left empty' note
+    assert [p.split(":")[0] for p in LC.unreported_holes(short)] == ["page 2", "page 3", "page 4"]
+    short.laid_out = copy.copy(short.laid_out)
+    short.laid_out.fit_notes = []
+    assert [p.split(":")[0] for p in LC.unreported_holes(short)] == ["page 1", "page 2", "page 3", "page 4"]
     first = next(p for p in broken.laid_out.pages[2].placed if p.kind == "flow")
     first.y -= 20
     assert LC.pinned_sections_at_top(broken)
