@@ -3,8 +3,8 @@
 A page's story is a stack of bands (a block across the columns, or a run of columns). The leftover under the
 lowest line is shared out between the bands (never under a heading, which keeps its text) and inside the
 columns of the last band, in whole grid lines above its headings, photos, quotes and rows, each stretch point
-within a cap, so that every column's last line sits on the bottom margin (at most a line short where balanced
-columns end a line apart). Body lines inside a run of columns stay on the baseline grid. When the caps cannot
+within a cap, so that every column's last line sits on the bottom margin (when the caps cannot bring every
+column there, at most a line short where balanced columns end a line apart). Body lines inside a run of columns stay on the baseline grid. When the caps cannot
 take the leftover, nothing is stretched: the room stays at the foot of the page and is reported (issue #15).
 """
 
@@ -100,30 +100,31 @@ def _plan(placed: list[Placed], columns: dict[int, list[int]], leftover: float, 
     caps cannot bring every column to within a line of the foot."""
     whole = int(leftover // leading)
     fraction = leftover - whole * leading
-    for extra in range(whole + 1):
-        between = fraction + extra * leading if gaps else 0.0
-        if gaps and between > gaps * BAND_CAP * leading + TOL:
-            break
-        lines_above: dict[int, int] = {}
-        ok = True
-        for items in columns.values():
-            bottom = min(placed[i].y for i in items)
-            short = bottom - between - (lowest - leftover)  # what this column still lacks, in points
-            points = [i for i in items[1:] if _stretches_above(placed[i])]
-            most = int((short + TOL) // leading)  # its last line on the margin
-            least = max(0, -int(-(short - leading - TOL) // leading))  # within a line of it
-            need = min(most, POINT_CAP * len(points))
-            if need < least:
-                ok = False
+    for to_margin in (True, False):  # every column's last line on the margin if the caps allow, else within a line
+        for extra in range(whole + 1):
+            between = fraction + extra * leading if gaps else 0.0
+            if gaps and between > gaps * BAND_CAP * leading + TOL:
                 break
-            for n, i in enumerate(points):
-                share = need // len(points) + (1 if n < need % len(points) else 0)
-                if share:
-                    lines_above[i] = share
-        if ok:
-            return between / gaps if gaps else 0.0, lines_above
-        if not gaps:
-            break
+            lines_above: dict[int, int] = {}
+            ok = True
+            for items in columns.values():
+                bottom = min(placed[i].y for i in items)
+                short = bottom - between - (lowest - leftover)  # what this column still lacks, in points
+                points = [i for i in items[1:] if _stretches_above(placed[i])]
+                most = int((short + TOL) // leading)  # its last line on the margin
+                least = most if to_margin else max(0, -int(-(short - leading - TOL) // leading))  # or within a line
+                need = min(most, POINT_CAP * len(points))
+                if need < least:
+                    ok = False
+                    break
+                for n, i in enumerate(points):
+                    share = need // len(points) + (1 if n < need % len(points) else 0)
+                    if share:
+                        lines_above[i] = share
+            if ok:
+                return between / gaps if gaps else 0.0, lines_above
+            if not gaps:
+                break
     return None
 
 
