@@ -105,3 +105,20 @@ def test_same_input_same_bytes():
     first = pipeline.build(SAMPLE, ["email", "press"]).pdfs
     second = pipeline.build(SAMPLE, ["email", "press"]).pdfs
     assert first == second
+
+
+def test_page_one_reads_headline_sidebar_story_in_extracted_text(sample_pdfs, tmp_path):
+    """poppler's reading order of page 1 (what copy, search and an untagged reader get): the front headline is not
+    read between the contents box and the contact box, where a page number in the box ('p.4') ran into a
+    headline starting with a digit ('1st ...') as 'p.41st' (the sidebar starts level with what follows the
+    headline, layout/pages.py sidebar_top)."""
+    import subprocess
+
+    pdf = tmp_path / "sample.pdf"
+    pdf.write_bytes(sample_pdfs["email"])
+    text = joined(subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", str(pdf), "-"],
+                                 capture_output=True, text=True, check=True).stdout)
+    box, contact = text.index("thisissue"), text.index("ansocontactinformation")
+    headline = text.index("1stansoworkinggroupmeetingheldsuccessfully")
+    assert not box < headline < contact
+    assert "photogalleryp4ansocontactinformation" in text

@@ -345,10 +345,10 @@ def _compose(by_page: dict[int, Attempt]) -> Attempt:
         errors=(),
         moved=MappingProxyType({k: v for att in by_page.values() for k, v in att.pagination.moved.items()}),
     )
-    fixed = {n: by_page[n].fixed_on(n) for n in range(1, PAGES + 1)}
     empty = {n: by_page[n].empty_share[n] for n in range(1, PAGES + 1)}
     expected = set().union(*(att.expected for att in by_page.values()))
-    return Attempt(base.fit, base.grid, composed, fixed.__getitem__, expected, empty)
+    # each page's fixed parts at the fit of the attempt chosen for it, beside the story as finally placed
+    return Attempt(base.fit, base.grid, composed, lambda n, done: by_page[n].make_fixed(n, done), expected, empty)
 
 
 def _emptiest(att: Attempt, chain: list[int]) -> float:

@@ -26,7 +26,7 @@ class Attempt:
     fit: Fit
     grid: PageGrid
     pagination: Pagination
-    make_fixed: Callable[[int], list[Placed]]  # a page's fixed parts, made only for the pages an attempt keeps
+    make_fixed: Callable[[int, Pagination], list[Placed]]  # a page's fixed parts, made only for the pages kept
     expected: set[str]
     empty_share: dict[int, float]  # page -> share of its flow area left empty
     frames: dict[str, Frame] = field(default_factory=dict)  # photo ident -> the frame a fill chose for it
@@ -37,7 +37,7 @@ class Attempt:
         whether a fit holds, so they are made only for the pages an attempt is kept for (they were a quarter of
         the time of each attempt)."""
         if page not in self._fixed:
-            self._fixed[page] = self.make_fixed(page)
+            self._fixed[page] = self.make_fixed(page, self.pagination)
         return self._fixed[page]
 
     @property
@@ -59,7 +59,7 @@ def attempt(issue: Issue, fit: Fit, sections: frozenset[str] | None = None, last
     pagination = paginate(grid, styles, stories, last_page=last_page)
     expected = set().union(*(s.idents for s in stories))
     empty = {n: pagination.empty_share(n, grid.flow[n - 1]) for n in range(1, PAGES + 1)}
-    return Attempt(fit, grid, pagination, lambda page: fixed_parts(issue, grid, styles, page), expected, empty,
+    return Attempt(fit, grid, pagination, lambda page, done: fixed_parts(issue, grid, styles, page, done), expected, empty,
                    dict(frames or {}))
 
 
@@ -69,7 +69,7 @@ def _front_section(issue: Issue) -> str | None:
     return first.key if first is not None and (first.page or 1) == 1 else None
 
 
-def fixed_parts(issue: Issue, grid: PageGrid, st: Styles, page: int) -> list[Placed]:
+def fixed_parts(issue: Issue, grid: PageGrid, st: Styles, page: int, story: Pagination) -> list[Placed]:
     """Masthead and sidebar on page 1, running footer on pages 2-4."""
     n = issue.newsletter
     palette = st.palette
@@ -92,7 +92,7 @@ def fixed_parts(issue: Issue, grid: PageGrid, st: Styles, page: int) -> list[Pla
     mast.wrap(grid.width, grid.masthead_height)
     placed.append(Placed(mast, 0, grid.height - grid.masthead_height, grid.width, grid.masthead_height, "fixed", "masthead"))
     if grid.sidebar is not None:
-        y = grid.sidebar.top
+        y = sidebar_top(grid, story.pages[0].placed)
         boxes = sidebar_boxes(issue, st)
         for index, box in enumerate(boxes):
             h = box.wrap(grid.sidebar.width, grid.sidebar.height)[1]
@@ -102,6 +102,22 @@ def fixed_parts(issue: Issue, grid: PageGrid, st: Styles, page: int) -> list[Pla
             placed.append(Placed(box, grid.sidebar.x, y - h, grid.sidebar.width, h, "fixed", box.anso_id))
             y -= h + st.fit.leading
     return placed
+
+
+def sidebar_top(grid: PageGrid, story: list[Placed]) -> float:
+    """Where page 1's sidebar starts: under the front section's headline when the headline stands alone across
+    the main area at its top, level with what follows it (the wide photo or the columns). Page 1 then reads one
+    way, in print and in extracted text: headline, sidebar, story (beside a sidebar starting at the same height,
+    text extraction set the headline between the contents box and the contact box)."""
+    assert grid.sidebar is not None
+    top = grid.sidebar.top
+    flow = [p for p in story if p.kind == "flow"]
+    heads = [p for p in flow if isinstance(p.flowable, F.SectionHeading) and abs(p.y + p.height - grid.flow[0].top) < 0.5]
+    if not heads:
+        return top
+    head = heads[0]
+    below = [p.y + p.height for p in flow if p is not head and p.y + p.height <= head.y + 0.5]
+    return min(top, max(below)) if below else top
 
 
 def sidebar_boxes(issue: Issue, st: Styles) -> list[F.Block]:
