@@ -783,7 +783,8 @@ def prove_photos(prepared: dict[str, dict[Any, Any]]) -> list[Breach]:
     file's bytes, the prepared JPEG's bytes and the crop alone: a comparison passed is kept in the cache under their
     hashes (taken here, of the file as read here and of the bytes the PDF embeds) and PHOTO_PROOF, and is not made
     again while all of them are the same. A breach is never kept: it is found again on every run. Files are hashed
-    and thumbnails made on a few threads (reading, hashing and Pillow's decoding release the GIL)."""
+    and the prepared photos' thumbnails made on a few threads (reading, hashing and Pillow's decoding release the
+    GIL); the sources are decoded one at a time, as each can take 100 MB."""
     from concurrent.futures import ThreadPoolExecutor
 
     from anso_pdf.source.workspace import image_file_digest
@@ -803,8 +804,8 @@ def prove_photos(prepared: dict[str, dict[Any, Any]]) -> list[Breach]:
                     _VERDICTS, _verdict_name(digests[use.image.path], data_digest, use.crop)) == _PASSED):
                 compare.append((len(found) - 1, profile, use, got, data_digest))
         if compare:
-            sources = dict(zip(*_source_thumbs(pool, [item[2] for item in compare]), strict=True))
-            drawn = pool.map(lambda item: _drawn_thumb(item[3].data), compare)
+            drawn = pool.map(lambda item: _drawn_thumb(item[3].data), compare)  # while the sources are decoded
+            sources = _source_thumbs([item[2] for item in compare])
             for (at, profile, use, _, data_digest), thumb in zip(compare, drawn, strict=True):
                 source, source_digest = sources[use.image.path, use.crop]
                 found[at] = _pixels_breach(profile, use, source, thumb)
@@ -836,21 +837,21 @@ def _drawn_thumb(data: bytes) -> list[float]:
         return _thumb(im, Crop())
 
 
-def _source_thumbs(pool: Any, uses: list[Any]) -> tuple[list[tuple[Any, Any]], list[tuple[list[float], str]]]:
-    """Each source's crop as a thumbnail, with the SHA-256 of the very bytes it was made from (keyed by path, crop)."""
+def _source_thumbs(uses: list[Any]) -> dict[tuple[Any, Any], tuple[list[float], str]]:
+    """Each source's crop as a thumbnail, with the SHA-256 of the very bytes it was made from, by (path, crop). One
+    source at a time: a progressive 18 MP JPEG takes about 100 MB to decode even at reduced scale."""
     from anso_pdf.source.workspace import open_image, open_image_file
 
-    keys = list(dict.fromkeys((use.image.path, use.crop) for use in uses))
-
-    def thumb(key: tuple[Any, Any]) -> tuple[list[float], str]:
-        path, crop = key
-        raw = open_image_file(path)  # read for each crop (a file is rarely placed twice): a few files in memory at once
-        with open_image(raw) as im:
-            if im.format == "JPEG":
-                im.draft("RGB", (THUMB * 8, THUMB * 8))
-            return _thumb(im, crop), hashlib.sha256(raw).hexdigest()
-
-    return keys, list(pool.map(thumb, keys))
+    out: dict[tuple[Any, Any], tuple[list[float], str]] = {}
+    for use in uses:
+        key = path, crop = use.image.path, use.crop
+        if key not in out:
+            raw = open_image_file(path)
+            with open_image(raw) as im:
+                if im.format == "JPEG":
+                    im.draft("RGB", (THUMB * 8, THUMB * 8))
+                out[key] = _thumb(im, crop), hashlib.sha256(raw).hexdigest()
+    return out
 
 
 def _pixels_breach(profile: str, use: Any, source: list[float], drawn: list[float]) -> Breach | None:
