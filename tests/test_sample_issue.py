@@ -122,3 +122,19 @@ def test_page_one_reads_headline_sidebar_story_in_extracted_text(sample_pdfs, tm
     headline = text.index("1stansoworkinggroupmeetingheldsuccessfully")
     assert not box < headline < contact
     assert "photogalleryp4ansocontactinformation" in text
+
+
+def test_an_article_heading_sits_on_its_text(sample_pdfs, tmp_path):
+    """A heading rounded up to the baseline grid takes the rounding above itself, not as a gap under it: the
+    three-line heading 'II. ... Sustainable Development' on page 2 stands within a few points of its first line."""
+    import subprocess
+
+    pdf = tmp_path / "sample.pdf"
+    pdf.write_bytes(sample_pdfs["email"])
+    box = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    word = {m[4]: (float(m[1]), float(m[3])) for m in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>', box)}
+    heading_foot = word["Development"][1]
+    text_top = next(top for w, (top, _) in word.items() if w == "On")
+    assert 0 < text_top - heading_foot < 4.5, (heading_foot, text_top)

@@ -78,11 +78,13 @@ class Block(Flowable):
 
 
 class GridPad(Block):
-    """Another flowable with space above and below, its total height rounded up to the baseline grid."""
+    """Another flowable with space above and below, its total height rounded up to the baseline grid. What the
+    rounding adds goes below it, or above it for a heading (`heads=True`), which must sit close to the text it
+    heads rather than leave a gap under itself."""
 
-    def __init__(self, inner: Any, grid: float, *, before: float = 0.0, after: float = 0.0) -> None:
+    def __init__(self, inner: Any, grid: float, *, before: float = 0.0, after: float = 0.0, heads: bool = False) -> None:
         super().__init__()
-        self.inner, self.grid, self.before, self.after = inner, grid, before, after
+        self.inner, self.grid, self.before, self.after, self.heads = inner, grid, before, after, heads
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         w, h = self.inner.wrap(aw, ah)
@@ -91,7 +93,7 @@ class GridPad(Block):
         return self.width, self.height
 
     def draw(self) -> None:
-        self.inner.drawOn(self.canv, 0, self.height - self.before - self.inner_h)
+        self.inner.drawOn(self.canv, 0, self.after if self.heads else self.height - self.before - self.inner_h)
 
 
 class SectionHeading(Block):

@@ -293,7 +293,7 @@ class Paginator:
                 continue
             head = F.GridPad(
                 paragraph(f"Continued from page {cont.from_page}: {cont.story.section.title}", self.st.continued_head),
-                self.L, after=self.L * 0.3,
+                self.L, after=self.L * 0.3, heads=True,
             )
             head.keep_with_next = True
             self.flow([Item(head, False), *cont.items], may_break=False)

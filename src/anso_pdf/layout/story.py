@@ -83,7 +83,7 @@ class StoryBuilder:
         st, grid = self.st, self.grid
         items: list[Item] = []
         if article.title:
-            head = F.GridPad(paragraph(article.title, st.article_title), grid, before=grid * 0.35, after=grid * 0.3)
+            head = F.GridPad(paragraph(article.title, st.article_title), grid, before=grid * 0.35, after=grid * 0.3, heads=True)
             head.keep_with_next = True
             head.space_before = grid * self.st.fit.article_gap
             items.append(Item(self._mark(story, head, f"{ident}.title"), False))
@@ -135,7 +135,7 @@ class StoryBuilder:
 
     def events(self, story: SectionStory, events: Events, ident: str) -> None:
         st, grid = self.st, self.grid
-        title = F.GridPad(paragraph(events.title, st.strip_title), grid, before=grid * 0.3, after=grid * 0.4)
+        title = F.GridPad(paragraph(events.title, st.strip_title), grid, before=grid * 0.3, after=grid * 0.4, heads=True)
         title.keep_with_next = True
         story.items.append(Item(self._mark(story, title, f"{ident}.title"), True))
         per_row = 2
@@ -170,7 +170,7 @@ class StoryBuilder:
 
     def gallery(self, story: SectionStory, gallery: Gallery, ident: str) -> None:
         st, grid = self.st, self.grid
-        title = F.GridPad(paragraph(gallery.title, st.strip_title), grid, before=grid * 0.6, after=grid * 0.4)
+        title = F.GridPad(paragraph(gallery.title, st.strip_title), grid, before=grid * 0.6, after=grid * 0.4, heads=True)
         title.keep_with_next = True
         story.items.append(Item(self._mark(story, title, f"{ident}.title"), True))
         per_row = self.gallery_columns
