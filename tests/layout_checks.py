@@ -521,6 +521,7 @@ def lines_of(drawn: Drawn, justified_styles: set[str] = JUSTIFIED_STYLES) -> lis
     bl = para.blPara
     style = para.style
     justify_last = bool(getattr(para, "_JustifyLast", False))  # a split part whose text goes on
+    ragged = bool(para.__dict__.get("_anso_ragged", False))  # justified, but too loose: set ragged (linebreak.py)
     n = len(bl.lines)
     out = []
     for i, line in enumerate(bl.lines):
@@ -542,7 +543,8 @@ def lines_of(drawn: Drawn, justified_styles: set[str] = JUSTIFIED_STYLES) -> lis
             breaks = bool(getattr(line, "lineBreak", False))
         body = base_style(style) in justified_styles and not last and not breaks
         out.append(Line(drawn.page, drawn.ident, style.name, drawn.width, extra, spaces, stringWidth(" ", font, size),
-                        body, body and style.alignment == TA_JUSTIFY, text, float(style.spaceShrinkage or 0.0)))
+                        body, body and style.alignment == TA_JUSTIFY and not ragged, text,
+                        float(style.spaceShrinkage or 0.0)))
     return out
 
 

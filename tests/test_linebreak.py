@@ -450,15 +450,56 @@ def test_other_paragraphs_are_left_to_reportlab():
     text = paragraphs(1, seed=12)[0]
     others = [
         paragraph(text, style(alignment=TA_LEFT)),  # left-aligned, but not a ragged copy of the body style
-        paragraph([Run(text[:40]), Run(text[40:], bold=True)], style()),  # two runs
-        paragraph([Run(text, italic=True)], style()),  # one run, not the style's font
         paragraph(text, style(), bullet=True),
-        paragraph(text + " \u4e2d\u6587", style()),  # a fallback-font run
+        paragraph([Run(text[:40] + "\n"), Run(text[40:], bold=True)], style()),  # a line break
     ]
-    assert any(len(p.frags) > 1 and p.frags[-1].fontName == FALLBACK for p in others)
     for para in others:
         assert LB.break_lines(para, [NARROW]) is None
         assert texts(para.breakLines([NARROW])) == texts(Paragraph.breakLines(para, [NARROW]))
+
+
+def _runs_words(bl: object) -> list[str]:
+    """The words of kind-1 lines, hyphenated heads joined to their tails."""
+    return " ".join(texts(bl)).replace("- ", "").split()
+
+
+RUNS = {  # paragraphs of several runs, set total-fit too (layout/fragbreak.py)
+    "bold": lambda text: [Run(text[:40]), Run(text[40:200], bold=True), Run(text[200:])],
+    "italic": lambda text: [Run(text, italic=True)],  # one run, not the style's font
+    "link": lambda text: [Run(text[:120] + " "), Run("the alliance's site", href="https://example.org"),
+                          Run(", " + text[120:])],
+    "fallback": lambda text: [Run(text + " \u4e2d\u6587")],  # a fallback-font run
+}
+
+
+@pytest.mark.parametrize("kind", list(RUNS))
+def test_paragraphs_of_several_runs_are_broken_total_fit(kind):
+    """Lines of styled fragments, broken with the same rules as plain text: every word once and in order, as
+    ReportLab's breaker has them; at most two hyphenated lines in a row; no line wider than its column allows."""
+    text = paragraphs(1, seed=12)[0]
+    para = paragraph(RUNS[kind](text), style(spaceShrinkage=0.2))
+    if kind == "fallback":
+        assert para.frags[-1].fontName == FALLBACK
+    bl = LB.break_lines(para, [NARROW])
+    assert bl is not None and bl.kind == 1 and para._anso_runs and para._anso_hanging
+    assert _runs_words(bl) == _runs_words(Paragraph.breakLines(paragraph(RUNS[kind](text), style()), [NARROW]))
+    assert hyphen_runs([(0.0, [ln.words[-1].text]) for ln in bl.lines]) <= LB.MAX_HYPHENS_IN_A_ROW
+    for line in bl.lines:
+        spaces = line.wordCount - 1
+        assert line.extraSpace >= -0.2 * space() * spaces - 1e-6
+    assert len(bl.lines) <= len(Paragraph.breakLines(paragraph(RUNS[kind](text), style()), [NARROW]).lines) + 1
+
+
+def test_a_split_paragraph_of_several_runs_keeps_its_lines():
+    text = paragraphs(1, seed=14)[0]
+    whole = paragraph(RUNS["link"](text), style())
+    whole.wrap(NARROW, 10_000)
+    lines = texts(whole.blPara)
+    first, rest = whole.split(NARROW, 3 * LEADING)
+    first.wrap(NARROW, 10_000)
+    rest.wrap(NARROW, 10_000)
+    assert texts(first.blPara) + texts(rest.blPara) == lines
+    assert rest._anso_hanging and len(rest.breakLines([NARROW]).lines) == len(lines) - 3
 
 
 @pytest.mark.parametrize("make_style", [style, ragged_style], ids=["justified", "ragged"])
@@ -471,6 +512,48 @@ def test_the_drawn_text_is_the_text(make_style):
     para.drawOn(canvas, 10, 10)
     canvas.save()
     assert joined(pdf_pages_text(buffer.getvalue())[0]) == joined(text)
+
+
+def _word_spacing(para: Paragraph, width: float) -> list[float]:
+    """The word spacings (Tw) the PDF's content stream sets for a paragraph drawn at `width`."""
+    import pikepdf
+
+    _, height = para.wrap(width, 10_000)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width + 20, height + 20))
+    para.drawOn(canvas, 10, 10)
+    canvas.save()
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as pdf:
+        return [float(ops[0]) for ops, op in pikepdf.parse_content_stream(pdf.pages[0]) if str(op) == "Tw"]
+
+
+@pytest.mark.parametrize(("stretch", "ragged"), [(2.8, True), (2.3, False)])
+def test_a_short_paragraph_too_loose_to_justify_is_set_ragged(stretch, ragged):
+    """Two lines, no hyphenation point in the last word ("chapters" has none in British English): with the first
+    line's word spaces beyond RAGGED_BEYOND (2.5) times their width the paragraph is drawn ragged-right, with no word
+    spacing in the PDF; within it, justified."""
+    text = "ANSO Strategic Plan 2020\u20132022 consists of four chapters:"
+    head = split(text)[:-1]
+    width = natural(head) + (len(head) - 1) * space() * (stretch - 1.0)
+    para = paragraph(text, style(spaceShrinkage=0.05))
+    spacing = [tw for tw in _word_spacing(para, width) if abs(tw) > 1e-6]
+    assert [" ".join(words) for _, words in para.blPara.lines] == [" ".join(head), "chapters:"]
+    assert para._anso_ragged is ragged
+    if ragged:
+        assert spacing == []
+    else:
+        assert spacing and abs(spacing[0] / space() + 1.0 - stretch) < 0.01
+
+
+def test_a_long_loose_paragraph_stays_justified():
+    """Only short paragraphs (SHORT_PARAGRAPH lines) are set ragged: a longer one with a line as loose keeps it."""
+    text = " ".join(["ANSO Strategic Plan 2020\u20132022 consists of four chapters:"] * 3)
+    head = split(text)[:7]
+    width = natural(head) + (len(head) - 1) * space() * 1.8
+    para = paragraph(text, style(spaceShrinkage=0.05))
+    spacing = _word_spacing(para, width)
+    assert len(para.blPara.lines) > LB.SHORT_PARAGRAPH
+    assert not para._anso_ragged and any(tw > 1e-6 for tw in spacing)
 
 
 # --- in the laid-out issues -----------------------------------------------------------------------------------

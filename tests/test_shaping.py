@@ -142,6 +142,57 @@ def test_punctuation_hangs_into_the_margins_of_justified_lines() -> None:
     assert shaping.RIGHT["-"] == shaping.RIGHT[","] == shaping.RIGHT["."] == 0.7
 
 
+def test_punctuation_hangs_in_paragraphs_of_several_runs() -> None:
+    """A justified paragraph with bold, italic and link runs is broken total-fit too (layout/fragbreak.py): read back
+    from its PDF, each line but the last runs from the left edge less its start's protrusion to the right edge plus
+    its end's, drawn run by run, and only a line's first run is shifted."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+
+    from anso_pdf.layout.hyphenate import hyphenator_for
+    from anso_pdf.layout.inline import paragraph
+    from anso_pdf.model.text import Run
+
+    register_fonts()
+    tounicode.install()
+    font = getFont(SERIF)
+    sentence = ("\u201cWe met, talked and agreed.\u201d The committee, after long deliberation, approved the "
+                "arrangement; further consultations followed, and \u201cconsensus\u201d was reached. ")
+    runs = [Run(sentence), Run("Delegates from eleven countries", bold=True), Run(" signed it, and "),
+            Run("the secretariat", italic=True), Run(" published it on "), Run("\u201cthe alliance website\u201d", href="https://example.org"),
+            Run(". " + sentence * 3)]
+    style = ParagraphStyle("body", fontName=SERIF, fontSize=9.4, leading=13, alignment=TA_JUSTIFY,
+                           hyphenationLang=hyphenator_for("en"), embeddedHyphenation=0, uriWasteReduce=0,
+                           spaceShrinkage=0.2)
+    width = 160.0
+    para = paragraph(runs, style)
+    _, height = para.wrap(width, 10_000)
+    assert para.blPara.kind == 1 and para._anso_hanging
+
+    class _Canvas(Canvas):
+        def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> ShapedText:  # noqa: N802
+            return ShapedText(self, x, y, direction=direction)
+
+    buf = io.BytesIO()
+    canvas = _Canvas(buf, pagesize=(width + 40, height + 40), invariant=1, initialFontName=SANS)
+    para.drawOn(canvas, 20, 20)
+    canvas.save()
+    leads: list[tuple[float, float]] = []
+    lines = drawn_lines(buf.getvalue(), leads)
+    assert len(lines) == len(para.blPara.lines)
+    quote = shaping.shaper(font).word_width("\u201c")
+    assert len(leads) == sum(text.startswith("\u201c") for text, _, _ in lines) > 0
+    assert all(abs(lead - quote / 2) < 0.01 for lead, _ in leads), leads
+    hung = 0
+    for text, drawn, expected in lines[:-1]:
+        assert abs(drawn - expected) < 0.1
+        start = shaping.protrusion(font, text[0], shaping.LEFT) * 0.0094
+        end = shaping.protrusion(font, text.rstrip()[-1], shaping.RIGHT) * 0.0094
+        assert abs(drawn - (width + start + end)) < 0.01, text
+        hung += bool(start) + bool(end)
+    assert hung > 5
+
+
 def test_kerning_and_ligatures_are_drawn_and_copy_out_as_written(sample_pdfs: dict[str, bytes]) -> None:
     pdf = sample_pdfs["email"]
     kerned = ligatures = 0

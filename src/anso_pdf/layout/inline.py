@@ -12,6 +12,7 @@ from functools import lru_cache
 from html import escape as _html_escape  # (xml.sax.saxutils would import urllib.request: 16 ms at start-up)
 from typing import Any
 
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import paragraph as _reportlab_paragraph
 from reportlab.platypus.paragraph import Paragraph
@@ -134,6 +135,17 @@ def _greedy(style: ParagraphStyle) -> ParagraphStyle:
     return got[1]
 
 
+_LEFT: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
+
+
+def _left_aligned(style: ParagraphStyle) -> ParagraphStyle:
+    """The style left-aligned, made once per style (for drawing a justified paragraph set ragged)."""
+    got = _LEFT.get(id(style))
+    if got is None or got[0] is not style:
+        got = _LEFT[id(style)] = (style, type(style)(style.name, parent=style, alignment=TA_LEFT))
+    return got[1]
+
+
 class MeasuredParagraph(Paragraph):
     """A Paragraph that measures once per width and style: balancing and copyfitting wrap the same
     paragraph many times at the same column width, and line breaking does not depend on the height.
@@ -161,13 +173,18 @@ class MeasuredParagraph(Paragraph):
     def drawPara(self, debug: int = 0) -> Any:  # noqa: N802 (ReportLab's name)
         """ReportLab draws the lines; each line of a paragraph whose lines hang their punctuation (linebreak.py
         counted it in the line's width) starts shifted left by its first character's protrusion (render/glyphs.py
-        reads the canvas' `anso_hanging`)."""
+        reads the canvas' `anso_hanging`). A justified paragraph the breaker set ragged-right (too loose justified,
+        linebreak.RAGGED_WHEN_LOOSE) is drawn left-aligned."""
         canvas = self.canv
         canvas.anso_hanging = self.__dict__.get("_anso_hanging", False)
+        style: ParagraphStyle = self.__dict__["style"]
+        if self.__dict__.get("_anso_ragged", False):
+            self.style = _left_aligned(style)
         try:
             return super().drawPara(debug)
         finally:
             canvas.anso_hanging = False
+            self.style = style
 
     def breakLines(self, width):  # type: ignore[no-untyped-def]  # noqa: N802 (ReportLab's name)
         lines = linebreak.break_lines(self, width)

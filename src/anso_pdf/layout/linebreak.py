@@ -21,6 +21,12 @@ a line whose spaces change by r times their stretch (uncapped, so a very loose l
 less loose one). A first pass considers only lines stretched up to MAX_STRETCH times the word space; when that
 finds no way through the paragraph, a second pass takes any line that is not overfull.
 
+A short justified paragraph (SHORT_PARAGRAPH lines or fewer) has few ways to break, and when the best of them still
+stretches a word space beyond RAGGED_BEYOND times its width, `break_lines` sets it ragged-right instead (as TeX
+would report an underfull line, and as narrow columns are set ragged): "ANSO Strategic Plan 2020-2022 consists of
+four / chapters:" (no hyphenation point in "chapters" in British English) had its first line's spaces 3.0 times
+their width.
+
 Ragged-right body text (the left-aligned copies of the body styles that `layout/columns.py` uses in narrow
 columns, `ragged_body`) is broken the same way with another cost per line: word spaces keep their natural width
 (no stretch, and no shrink either, so no line is wider than its column, where ReportLab's breaker lets a
@@ -84,6 +90,11 @@ MAX_GAP = 0.4  # first pass: lines leaving at most this share of their width emp
 SHORT_LAST = 0.2  # a last line shorter than this share of its width costs up to SHORT_LAST_DEMERITS
 SHORT_LAST_DEMERITS = 10000.0
 HANGING = True  # justified body text hangs its punctuation into the margins (optical margin alignment)
+# A justified paragraph of at most SHORT_PARAGRAPH lines whose best breaking stretches a word space beyond
+# RAGGED_BEYOND times its width is set ragged-right (break_lines; measured in docs/typography.md)
+RAGGED_WHEN_LOOSE = True
+SHORT_PARAGRAPH = 3
+RAGGED_BEYOND = 2.5
 
 Hyphenator = Callable[[str], Iterable[tuple[str, str]]]
 
@@ -96,6 +107,7 @@ class Line:
     extra: float  # the line's width less its natural width (negative: its spaces are squeezed)
     words: list[str]
     hyphenated: bool  # it ends inside a word
+    stretch: float = 1.0  # its word space over the natural one, were it justified (1.0: no word space)
 
 
 # --- measuring -----------------------------------------------------------------------------------------------
@@ -145,6 +157,28 @@ def hyphenation_points(word: str, hyphenate: Hyphenator | None, min_length: int 
 # --- the breaker ---------------------------------------------------------------------------------------------
 
 
+Measure = Callable[[int, int, int, bool], float]  # word, first and end character, with a hyphen: width as drawn
+
+
+@dataclass
+class Pieces:
+    """A paragraph's words cut at their hyphenation points, measured, as the breaker sees them."""
+
+    texts: list[str]
+    owner: list[int]  # the word each piece is part of
+    start: list[int]  # where it starts in its word
+    after: list[int]  # what follows it: _SPACE, _HYPHEN or _END
+
+
+@dataclass
+class Breaking:
+    """What the breaker chose: the pieces, and the lines as (first piece, end piece, extra) with their widths'
+    protrusions (left and right, in points)."""
+
+    pieces: Pieces
+    lines: list[tuple[int, int, float, float]]  # (a, e, left protrusion of piece a, right protrusion of piece e - 1)
+
+
 def break_words(
     words: Sequence[str],
     widths: Sequence[float],
@@ -171,19 +205,79 @@ def break_words(
     hanging: punctuation at a line's start or end hangs into the margin (layout/shaping.py's LEFT and RIGHT): the
     line may be that much wider, and its `extra` counts it, so drawn shifted left by the start's protrusion
     (render/glyphs.py) it ends that far past the right edge."""
-    hyphen_penalty = HYPHEN_PENALTY if hyphen_penalty is None else hyphen_penalty
-    forbid_final_hyphen = FORBID_FINAL_HYPHEN if forbid_final_hyphen is None else forbid_final_hyphen
     width_of = _widths(font, size)
     space = width_of(" ")
-    hyphen = width_of("-")
+
+    def measure(i: int, start: int, stop: int, hyphen: bool) -> float:
+        word = words[i]
+        return width_of((word[start:stop] + "-") if hyphen else word if stop - start == len(word) else word[start:stop])
+
+    face = getFont(font) if hanging else None
+    found = break_measured(
+        words, widths, measure, space, width_of("-"), hyphenate=hyphenate, shrinkage=shrinkage, min_length=min_length,
+        hyphen_penalty=hyphen_penalty, forbid_final_hyphen=forbid_final_hyphen, ragged=ragged,
+        face_at=(lambda i, k: face) if face is not None else None, size=size)
+    if found is None:
+        return None
+    texts, owner, after = found.pieces.texts, found.pieces.owner, found.pieces.after
+    lines = []
+    for number, (a, e, left, right) in enumerate(found.lines):
+        out: list[str] = []
+        i = a
+        while i < e:  # group the line's pieces by word
+            j = i
+            while j + 1 < e and owner[j + 1] == owner[i]:
+                j += 1
+            word = words[owner[i]]
+            text = "".join(texts[i : j + 1])
+            begins = i == 0 or owner[i - 1] != owner[i]
+            ends = after[j] != _HYPHEN
+            out.append(word if begins and ends else _SplitWordEnd(text) if ends else _SplitWordHY(text + "-"))
+            i = j + 1
+        line_width = (widths[0] if number == 0 else widths[min(1, len(widths) - 1)]) + left + right
+        natural = -space
+        for w in out:  # summed as ReportLab's breaker sums, so the same line gets the same extraSpace
+            natural = natural + space + width_of(w)
+        spaces = len(out) - 1 + sum(w.count("\u00a0") for w in out)  # as ReportLab's justification counts them
+        stretch = 1.0 + (line_width - natural) / (spaces * space) if spaces > 0 else 1.0
+        lines.append(Line(line_width - natural, out, after[e - 1] == _HYPHEN, stretch))
+    return lines
+
+
+def break_measured(
+    words: Sequence[str],
+    widths: Sequence[float],
+    measure: Measure,
+    space: float,
+    hyphen: float,
+    *,
+    hyphenate: Hyphenator | None = None,
+    shrinkage: float = 0.05,
+    min_length: int = hyphenationMinWordLength,
+    hyphen_penalty: float | None = None,
+    forbid_final_hyphen: bool | None = None,
+    ragged: bool = False,
+    face_at: Callable[[int, int], Any] | None = None,
+    size: float = 0.0,
+    spaces_after: Sequence[float] | None = None,
+    unbreakable: Callable[[int], bool] | None = None,
+) -> Breaking | None:
+    """The breaker of `break_words` on words measured by `measure` (their texts give the hyphenation points, the
+    no-break spaces and the hanging punctuation): the chosen lines as pieces, or None when a piece is wider than its
+    line. `space` is the word space whose stretch and shrink the lines share (justification spreads a line's extra
+    width over its spaces evenly), `spaces_after` the natural width of the space after each word where they differ
+    (several fonts; default `space`), `face_at(word, character)` the font of a character for its protrusion (None:
+    no hanging punctuation; `size` its size), `unbreakable(word)` a word never to hyphenate."""
+    hyphen_penalty = HYPHEN_PENALTY if hyphen_penalty is None else hyphen_penalty
+    forbid_final_hyphen = FORBID_FINAL_HYPHEN if forbid_final_hyphen is None else forbid_final_hyphen
     unit = STRETCH * space  # stretch of one word space
     squeeze = 0.0 if ragged else shrinkage * space  # most a word space may shrink
     first_width, other_width = widths[0], widths[min(1, len(widths) - 1)]
-    face = getFont(font) if hanging else None
 
     # pieces: words cut at their hyphenation points
     texts: list[str] = []
     owner: list[int] = []
+    starts: list[int] = []
     after: list[int] = []
     # Widths are shaped (layout/shaping.py), so a word is not the sum of its pieces (kerning and ligatures across a
     # hyphenation point): a piece is as wide as it adds to the shaped word up to it, so that whole words and the
@@ -193,38 +287,50 @@ def break_words(
     piece: list[float] = []
     tail: list[float] = []
     head_hyphen: list[float] = []
+    # the space after a piece less `space` (0.0 for every piece in one font: the sums stay exact)
+    wider: list[float] = []
     for i, word in enumerate(words):
-        bounds = (0, *hyphenation_points(word, hyphenate, min_length), len(word))
-        whole = width_of(word)
+        n_chars = len(word)
+        cuts = () if unbreakable is not None and unbreakable(i) else hyphenation_points(word, hyphenate, min_length)
+        bounds = (0, *cuts, n_chars)
+        whole = measure(i, 0, n_chars, False)
         for k in range(len(bounds) - 1):
             texts.append(word[bounds[k] : bounds[k + 1]])
             owner.append(i)
+            starts.append(bounds[k])
             last_piece = k == len(bounds) - 2
             after.append(_SPACE if last_piece else _HYPHEN)
-            before = width_of(word[: bounds[k]]) if k else 0.0
-            upto = whole if last_piece else width_of(word[: bounds[k + 1]])
+            before = measure(i, 0, bounds[k], False) if k else 0.0
+            upto = whole if last_piece else measure(i, 0, bounds[k + 1], False)
             piece.append(upto - before)
-            tail.append(width_of(word[bounds[k] :]) - (whole - before) if k else 0.0)
-            head_hyphen.append(0.0 if last_piece else width_of(word[: bounds[k + 1]] + "-") - upto - hyphen)
+            tail.append(measure(i, bounds[k], n_chars, False) - (whole - before) if k else 0.0)
+            head_hyphen.append(0.0 if last_piece else measure(i, 0, bounds[k + 1], True) - upto - hyphen)
+            wider.append(spaces_after[i] - space if spaces_after is not None and last_piece else 0.0)
     n = len(texts)
     after[-1] = _END
     # hanging punctuation: how far a line starting at piece a (left[a]) or ending after piece e - 1 (right[e - 1])
     # may reach into the margin, in points
     left, right = [0.0] * n, [0.0] * n
-    if face is not None:
+    if face_at is not None:
         scale = size * 0.001
-        dash = protrusion(face, "-", RIGHT) * scale
         for i, text in enumerate(texts):
-            left[i] = protrusion(face, text[0], LEFT) * scale if text else 0.0
-            right[i] = dash if after[i] == _HYPHEN else protrusion(face, text[-1], RIGHT) * scale if text else 0.0
+            if not text:
+                continue
+            at = starts[i]
+            left[i] = protrusion(face_at(owner[i], at), text[0], LEFT) * scale
+            right[i] = protrusion(face_at(owner[i], at + len(text) - 1), "-" if after[i] == _HYPHEN else text[-1],
+                                  RIGHT) * scale
         right[-1] = 0.0  # the last line is set ragged: nothing to line up at its end
-    # prefix sums over pieces: x[i] width of pieces before i, sp[i] word spaces after them, nb[i] no-break spaces
-    x, sp, nb = [0.0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
+    # prefix sums over pieces: x[i] width of pieces before i, sp[i] word spaces after them, nb[i] no-break spaces,
+    # dw[i] what their spaces are wider than `space`
+    x, sp, nb, dw = [0.0] * (n + 1), [0] * (n + 1), [0] * (n + 1), [0.0] * (n + 1)
     for i, text in enumerate(texts):
         x[i + 1] = x[i] + piece[i]
         sp[i + 1] = sp[i] + (after[i] == _SPACE)
         nb[i + 1] = nb[i] + text.count("\u00a0")
-    widest = max((width_of(t) + (hyphen if after[i] == _HYPHEN else 0.0) for i, t in enumerate(texts)), default=0.0)
+        dw[i + 1] = dw[i] + wider[i]
+    widest = max((measure(owner[i], starts[i], starts[i] + len(t), after[i] == _HYPHEN) for i, t in enumerate(texts)),
+                 default=0.0)
     if widest > min(first_width, other_width) + _FUZZ:
         return None
 
@@ -237,27 +343,30 @@ def break_words(
         max_gap = MAX_GAP if max_ratio < inf else inf
         cost: dict[int, list[float]] = {0: [0.0] + [inf] * (runs - 1)}
         back: dict[int, list[tuple[int, int] | None]] = {0: [None] * runs}
-        starts = [0]  # break positions some line can end at, in order
-        lo = 0  # starts before starts[lo] can no longer begin a line that fits
+        starts_at = [0]  # break positions some line can end at, in order
+        lo = 0  # starts before starts_at[lo] can no longer begin a line that fits
         for e in range(1, n + 1):
             last = e == n
             hyph = after[e - 1] == _HYPHEN
             spaces_e = sp[e - 1]  # word spaces between pieces up to e - 1 (not the one after it)
-            while lo < len(starts):  # even squeezed and without a hyphen, the line from starts[lo] is too wide
-                a = starts[lo]
+            wider_e = dw[e - 1]
+            while lo < len(starts_at):  # even squeezed and without a hyphen, the line from starts_at[lo] is too wide
+                a = starts_at[lo]
                 limit = first_width if a == 0 else other_width
-                if x[e] - x[a] + tail[a] + (space - squeeze) * (spaces_e - sp[a]) <= limit + left[a] + right[e - 1] + _FUZZ:
+                if (x[e] - x[a] + tail[a] + (space - squeeze) * (spaces_e - sp[a]) + (wider_e - dw[a])
+                        <= limit + left[a] + right[e - 1] + _FUZZ):
                     break
                 lo += 1
             row = [inf] * runs
             links: list[tuple[int, int] | None] = [None] * runs
-            for a in starts[lo:]:
+            for a in starts_at[lo:]:
                 line_width = (first_width if a == 0 else other_width) + left[a] + right[e - 1]
                 spaces = spaces_e - sp[a]
                 if a and after[a - 1] == _HYPHEN and owner[a] == owner[e - 1]:  # a line inside one word, both ends broken: shaped alone
-                    natural = width_of("".join(texts[a:e]) + ("-" if hyph else ""))
+                    natural = measure(owner[a], starts[a], starts[e - 1] + len(texts[e - 1]), hyph)
                 else:
-                    natural = x[e] - x[a] + tail[a] + space * spaces + (hyphen + head_hyphen[e - 1] if hyph else 0.0)
+                    natural = (x[e] - x[a] + tail[a] + space * spaces + (wider_e - dw[a])
+                               + (hyphen + head_hyphen[e - 1] if hyph else 0.0))
                 extra = line_width - natural
                 if extra < -spaces * squeeze - _FUZZ:
                     continue  # overfull (with its hyphen)
@@ -300,7 +409,7 @@ def break_words(
                         links[here] = (a, run)
             if min(row) < inf:
                 cost[e], back[e] = row, links
-                starts.append(e)
+                starts_at.append(e)
         if n not in cost:
             return None
         run = min(range(runs), key=lambda r: cost[n][r])
@@ -314,26 +423,8 @@ def break_words(
     chain = best_breaks((MAX_STRETCH - 1.0) / STRETCH) or best_breaks(math.inf)
     if chain is None:
         return None
-    lines = []
-    for number, ((a, _), (e, _)) in enumerate(zip(chain, chain[1:], strict=False)):
-        out: list[str] = []
-        i = a
-        while i < e:  # group the line's pieces by word
-            j = i
-            while j + 1 < e and owner[j + 1] == owner[i]:
-                j += 1
-            word = words[owner[i]]
-            text = "".join(texts[i : j + 1])
-            begins = i == 0 or owner[i - 1] != owner[i]
-            ends = after[j] != _HYPHEN
-            out.append(word if begins and ends else _SplitWordEnd(text) if ends else _SplitWordHY(text + "-"))
-            i = j + 1
-        line_width = (first_width if number == 0 else other_width) + left[a] + right[e - 1]
-        natural = -space
-        for w in out:  # summed as ReportLab's breaker sums, so the same line gets the same extraSpace
-            natural = natural + space + width_of(w)
-        lines.append(Line(line_width - natural, out, after[e - 1] == _HYPHEN))
-    return lines
+    chosen = [(a, e, left[a], right[e - 1]) for (a, _), (e, _) in zip(chain, chain[1:], strict=False)]
+    return Breaking(Pieces(texts, owner, starts, after), chosen)
 
 
 # --- ReportLab paragraphs ------------------------------------------------------------------------------------
@@ -355,27 +446,35 @@ def ragged_body(style: Any) -> bool:
     return style.alignment == TA_LEFT and getattr(style, "justified_original", None) is not None
 
 
+def _body(para: Any) -> bool:
+    """A paragraph total-fit may set: justified or ragged-right body text (`ragged_body`), no bullet, none of
+    ReportLab's special cases, hyphenated by a callable (or not at all)."""
+    style = para.style
+    if para.bulletText or not (style.alignment == TA_JUSTIFY or ragged_body(style)) or not para.frags:
+        return False
+    return not (style.endDots or style.shaping or style.wordWrap or style.justifyLastLine or style.uriWasteReduce
+                or style.embeddedHyphenation) and _hyphenator(style) is not False
+
+
 def _simple(para: Any) -> bool:
-    """A paragraph total-fit may set: one plain run in the style's own font (no bold, italic, link or
-    fallback-font runs), justified or ragged-right body text (`ragged_body`), no bullet, none of ReportLab's
-    special cases."""
+    """One plain run in the style's own font (no bold, italic, link or fallback-font runs): set as ReportLab's
+    simple lines (kind 0); other body paragraphs are set by layout/fragbreak.py."""
     style, frags = para.style, para.frags
-    if len(frags) != 1 or para.bulletText or not (style.alignment == TA_JUSTIFY or ragged_body(style)):
+    if len(frags) != 1:
         return False
     f = frags[0]
-    if (style.endDots or style.shaping or style.wordWrap or style.justifyLastLine or style.uriWasteReduce
-            or style.embeddedHyphenation or hasattr(f, "cbDefn") or hasattr(f, "backColor") or _processed_frags(frags)):
+    if hasattr(f, "cbDefn") or hasattr(f, "backColor") or _processed_frags(frags):
         return False
     if f.fontName != style.fontName or f.fontSize != style.fontSize or getattr(f, "rise", 0):
         return False
-    return not (getattr(f, "link", None) or getattr(f, "us_lines", None)) and _hyphenator(style) is not False
+    return not (getattr(f, "link", None) or getattr(f, "us_lines", None))
 
 
 def _line_widths(widths: Sequence[float], start: int, stop: int) -> tuple[float, ...]:
     return tuple(widths[min(i, len(widths) - 1)] for i in range(start, stop))
 
 
-_RESULTS: dict[tuple[Any, ...], tuple[list[tuple[float, list[str]]], int]] = {}
+_RESULTS: dict[tuple[Any, ...], tuple[list[tuple[float, list[str]]], int, bool]] = {}  # lines, hyphens, set ragged
 _WORD_CLASSES: dict[str, type] = {c.__name__: c for c in (str, _SplitWordEnd, _SplitWordHY, _SplitWordLL)}
 
 
@@ -392,22 +491,67 @@ def _rejoins(lines: list[tuple[float, list[str]]], words: list[str]) -> bool:
     return not head and out == [str(w) for w in words]
 
 
+def too_loose(stretches: Sequence[float]) -> bool:
+    """A short justified paragraph whose lines (but the last; their stretch, in order) stretch a word space beyond
+    RAGGED_BEYOND: set it ragged-right (RAGGED_WHEN_LOOSE)."""
+    return (RAGGED_WHEN_LOOSE and len(stretches) <= SHORT_PARAGRAPH
+            and max(stretches[:-1], default=1.0) > RAGGED_BEYOND)
+
+
+def _break_runs(para: Any, widths: list[float]) -> Any:
+    """`break_lines` for a paragraph of several runs (layout/fragbreak.py): ReportLab's kind-1 lines, or None."""
+    from anso_pdf.layout import fragbreak  # (it builds on this module)
+
+    style = para.style
+    kept = para.__dict__.get("_total_fit_kept")
+    if (kept is not None and kept[4] == 1 and kept[2] == style.alignment
+            and all(abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True))):
+        lines, set_ragged = [ln.clone() for ln in kept[1]], kept[3]
+        hyphenated = sum(str(getattr(ln.words[-1], "text", "")).endswith("-") for ln in lines)
+    else:
+        groups = fragbreak.frag_words(para, style.fontSize, widths[0])
+        if groups is None:
+            return None
+        ragged = style.alignment != TA_JUSTIFY
+        options = {"hyphenate": _hyphenator(style) or None, "shrinkage": style.spaceShrinkage or 0.0,
+                   "min_length": getattr(style, "hyphenationMinWordLength", hyphenationMinWordLength)}
+        result = fragbreak.break_frag_words(para, groups, widths, ragged=ragged, hanging=HANGING and not ragged,
+                                            **options)
+        set_ragged = result is not None and not ragged and too_loose(result[3])
+        if set_ragged:  # a short paragraph that cannot be justified well at this measure
+            result = fragbreak.break_frag_words(para, groups, widths, ragged=True, hanging=False, **options)
+        if result is None:
+            return None
+        lines, para.frags, hyphenated = result[0], result[1], result[2]
+    para._anso_ragged = set_ragged  # MeasuredParagraph draws it left-aligned (layout/inline.py)
+    para._anso_hanging = HANGING and style.alignment == TA_JUSTIFY and not set_ragged  # the lines count it
+    para._anso_runs = True
+    para.height = 0
+    para._width_max = max(ln.maxWidth - ln.extraSpace for ln in lines)
+    para._hyphenations, para._splitLongWordCount = hyphenated, 0
+    return fragbreak.para_lines(lines)
+
+
 def settings() -> tuple[Any, ...]:
     """Everything that tunes the breaker, read now: lines kept between runs are kept for these (layout/breakmemo.py)."""
     return (STRETCH, MAX_STRETCH, LINE_PENALTY, HYPHEN_PENALTY, DOUBLE_HYPHEN_DEMERITS, MAX_HYPHENS_IN_A_ROW,
             FINAL_HYPHEN_DEMERITS, FORBID_FINAL_HYPHEN, RAGGED_DEMERITS, MAX_GAP, SHORT_LAST, SHORT_LAST_DEMERITS,
-            HANGING, hanging())
+            HANGING, RAGGED_WHEN_LOOSE, SHORT_PARAGRAPH, RAGGED_BEYOND, hanging())
 
 
 def break_lines(para: Any, width: float | Sequence[float]) -> Any:
     """What `Paragraph.breakLines(width)` returns, broken total-fit; None when the paragraph is not one this
     module sets (then ReportLab's breaker must)."""
     para._anso_hanging = False  # set below when these lines hang their punctuation (render/glyphs.py shifts them)
-    if not _simple(para):
+    para._anso_ragged = False  # set below when a justified paragraph is set ragged-right (RAGGED_WHEN_LOOSE)
+    para._anso_runs = False  # set below when its runs were broken here (kind 1 lines, layout/fragbreak.py)
+    if not _body(para):
         return None
     widths = list(width) if isinstance(width, (list, tuple)) else [width]
     if len(set(widths[1:])) > 1:
         return None  # only a first line that differs from the others
+    if not _simple(para):
+        return _break_runs(para, widths)
     f = para.frags[0]
     words = split(strip(f.text)) if hasattr(f, "text") else list(f.words)
     if any(isinstance(w, (_SplitWord, _SHYStr)) or "\u00ad" in w for w in words):
@@ -416,10 +560,11 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
     if not any(strip(w) for w in words):
         return f.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=f.fontSize)
     kept = para.__dict__.get("_total_fit_kept")  # a part of a split paragraph, wrapped at the width it was split at
-    if (kept is not None and kept[2] == para.style.alignment
+    if (kept is not None and kept[4] == 0 and kept[2] == para.style.alignment
             and all(abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True))):
         lines = [(extra, list(ws)) for extra, ws in kept[1]]
         hyphenated = sum(isinstance(ws[-1], _SplitWordHY) for _, ws in lines)
+        set_ragged = kept[3]
     else:
         style = para.style
         hyphenate = _hyphenator(style) or None
@@ -433,23 +578,28 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
             kept = None if language is None else (  # the same key with plain values, to be kept between runs
                 tuple(map(str, words)), tuple(type(w).__name__ for w in words), f.fontName, f.fontSize, widths[0],
                 widths[-1], language, style.spaceShrinkage, min_length, ragged)
-            result = breakmemo.recall(kept, _WORD_CLASSES) if kept is not None else None
-            if result is not None and not _rejoins(result[0], words):
-                result = None  # not this paragraph's words: a kept entry is never trusted further than that
-            if result is None:
+            recalled = breakmemo.recall(kept, _WORD_CLASSES) if kept is not None else None
+            if recalled is not None and _rejoins(recalled[0], words):  # a kept entry is never trusted further
+                result = (*recalled, False)
+            else:
                 broken = break_words(words, widths, f.fontName, f.fontSize, hyphenate=hyphenate,
                                      shrinkage=style.spaceShrinkage or 0.0, min_length=min_length, ragged=ragged,
                                      hanging=HANGING and not ragged)
+                set_ragged = broken is not None and not ragged and too_loose([ln.stretch for ln in broken])
+                if set_ragged:  # a short paragraph that cannot be justified well at this measure
+                    broken = break_words(words, widths, f.fontName, f.fontSize, hyphenate=hyphenate,
+                                         min_length=min_length, ragged=True)
                 if broken is None:
                     return None
-                result = ([(ln.extra, ln.words) for ln in broken], sum(ln.hyphenated for ln in broken))
-                if kept is not None:
-                    breakmemo.keep(kept, result)
+                result = ([(ln.extra, ln.words) for ln in broken], sum(ln.hyphenated for ln in broken), set_ragged)
+                if kept is not None and not set_ragged:  # (the few set ragged are broken again each run)
+                    breakmemo.keep(kept, result[:2])
             if len(_RESULTS) > 2_000:
                 _RESULTS.clear()
             _RESULTS[key] = result
-        lines, hyphenated = [(extra, list(ws)) for extra, ws in result[0]], result[1]
-    para._anso_hanging = HANGING and para.style.alignment == TA_JUSTIFY  # the lines count it: drawn shifted
+        lines, hyphenated, set_ragged = [(extra, list(ws)) for extra, ws in result[0]], result[1], result[2]
+    para._anso_ragged = set_ragged  # MeasuredParagraph draws it left-aligned (layout/inline.py)
+    para._anso_hanging = HANGING and para.style.alignment == TA_JUSTIFY and not set_ragged  # the lines count it
     para.height = 0  # as ReportLab's breakLines leaves it; wrap sets the height from the lines
     para._width_max = max(w - extra for w, (extra, _) in zip(_line_widths(widths, 0, len(lines)), lines, strict=True))
     para._hyphenations, para._splitLongWordCount = hyphenated, 0
@@ -461,10 +611,16 @@ def keep_split_lines(para: Any, parts: list[Any]) -> None:
     paragraph."""
     bl = para.__dict__.get("blPara")
     widths = para.__dict__.get("_wrapWidths")
-    if len(parts) != 2 or bl is None or bl.kind != 0 or not widths or "blPara" not in parts[0].__dict__:
+    if len(parts) != 2 or bl is None or not widths or "blPara" not in parts[0].__dict__:
         return
     s, n = len(parts[0].blPara.lines), len(bl.lines)
-    alignment = para.style.alignment
-    parts[0]._total_fit_kept = (_line_widths(widths, 0, s), bl.lines[:s], alignment)
-    parts[1]._total_fit_kept = (_line_widths(widths, s, n), bl.lines[s:], alignment)
+    if s >= n or (bl.kind == 1 and not para.__dict__.get("_anso_runs")):
+        return  # (kind 1: only lines this module broke)
+    alignment, set_ragged = para.style.alignment, para.__dict__.get("_anso_ragged", False)
+    head, rest = bl.lines[:s], bl.lines[s:]
+    if bl.kind == 1:  # a part's frag words start at its first line's: its lines count from there
+        base = rest[0].sFW
+        rest = [ln.clone(sFW=ln.sFW - base) for ln in rest]
+    parts[0]._total_fit_kept = (_line_widths(widths, 0, s), head, alignment, set_ragged, bl.kind)
+    parts[1]._total_fit_kept = (_line_widths(widths, s, n), rest, alignment, set_ragged, bl.kind)
 

@@ -108,6 +108,13 @@ def _plan(font: Any, shaper: shaping.Shaper, word: str, ligatures: bool) -> Plan
 class ShapedText(PDFTextObject):
     """A text object that draws the shipped faces' text shaped (see the module's docstring)."""
 
+    _anso_line_start = True  # the next text drawn starts a line (a paragraph's line is one or more `_textOut`s)
+
+    def _textOut(self, text: Any, TStar: int = 0) -> None:  # noqa: N802, N803 (ReportLab's names)
+        super()._textOut(text, TStar)
+        if text or TStar:
+            self._anso_line_start = bool(TStar)  # ReportLab ends each line of a paragraph with T*
+
     def _formatText(self, text: Any) -> str:  # noqa: N802 (ReportLab's name)
         font = getFont(self._fontname)
         if not getattr(font, "anso_shaped", False) or not text:
@@ -118,8 +125,10 @@ class ShapedText(PDFTextObject):
         ligatures = not getattr(self, "_charSpace", 0)
         chars: list[str] = []
         moves: dict[int, tuple[float, float, float]] = {}
-        # a line of a paragraph that hangs its punctuation starts that much to the left (layout/linebreak.py)
-        lead = shaping.protrusion(font, text[0], shaping.LEFT) if getattr(self._canvas, "anso_hanging", False) else 0.0
+        # a line of a paragraph that hangs its punctuation starts that much to the left (layout/linebreak.py): the
+        # first text of the line (a line of several runs is drawn run by run)
+        hangs = self._anso_line_start and getattr(self._canvas, "anso_hanging", False)
+        lead = shaping.protrusion(font, text[0], shaping.LEFT) if hangs else 0.0
         at = 0
         for k, word in enumerate(text.split(" ")):
             if k:
