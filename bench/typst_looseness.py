@@ -9,7 +9,9 @@ same text in a block of the same width, same first-line indent, same font file (
 justified and hyphenated (lang "en"), one paragraph a page. Stretch of a line = its word space as drawn divided by
 the font's space: anso-pdf's from the line's extraSpace (what Tw draws; tests/test_shaping.py checks the drawn
 widths), Typst's read from its PDF (each line is one TJ: the space glyph and the number after it). Last lines of
-paragraphs are not counted (they are set ragged). Prints a markdown table.
+paragraphs are not counted (they are set ragged), nor the lines of a short paragraph anso-pdf sets ragged-right because
+justified it would be too loose (layout/linebreak.py RAGGED_BEYOND; Typst still sets it justified, and its lines
+count). Prints a markdown table.
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _ours(issue: Path) -> tuple[list[dict[str, Any]], list[float], int]:
-    """The justified paragraphs as drawn, and anso-pdf's stretch per line (last lines left out), hyphens."""
+def _ours(issue: Path) -> tuple[list[dict[str, Any]], list[float], int, int]:
+    """The justified paragraphs as drawn, anso-pdf's stretch per line (last lines left out), hyphens, and the lines
+    of paragraphs set ragged as too loose."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus.paragraph import _SplitWordHY  # noqa: TID251 (reads lines, makes no paragraph)
 
     from anso_pdf import pipeline
     from anso_pdf.layout import inline
@@ -41,7 +43,7 @@ def _ours(issue: Path) -> tuple[list[dict[str, Any]], list[float], int]:
     original = inline.MeasuredParagraph.drawPara
 
     def record(self: Any, debug: int = 0) -> Any:
-        if self.__dict__.get("_anso_hanging") and self.canv._doc not in [d for d, _ in drawn[:0]]:
+        if self.__dict__.get("_anso_hanging") or self.__dict__.get("_anso_ragged"):
             drawn.append(self)
         return original(self, debug)
 
@@ -50,29 +52,38 @@ def _ours(issue: Path) -> tuple[list[dict[str, Any]], list[float], int]:
         pipeline.build(issue, ["email"], use_cache=False)
     finally:
         inline.MeasuredParagraph.drawPara = original  # type: ignore[method-assign]
-    paragraphs, stretch, hyphens = [], [], 0
+    paragraphs, stretch, hyphens, ragged = [], [], 0, 0
     for para in drawn:
+        justified = not para.__dict__.get("_anso_ragged")
+        ragged += 0 if justified else len(para.blPara.lines)
         lines = para.blPara.lines
         widths = para.__dict__.get("_wrapWidths") or [para.width]
         font, size = para.style.fontName, para.style.fontSize
         space = stringWidth(" ", font, size)
-        words: list[str] = []
-        head = ""
-        for number, (extra, line) in enumerate(lines):
-            text = " ".join(line)
-            spaces = len(line) - 1 + text.count("\u00a0")
-            if number < len(lines) - 1 and spaces:
+        runs: list[tuple[str, str]] = []  # (text, font) as Typst is to set it
+        for number, line in enumerate(lines):
+            if para.blPara.kind == 0:  # one run: (extra space, words)
+                extra, words = line
+                parts = [(" ".join(words), font)]
+                spaces = len(words) - 1
+            else:  # runs of bold, italic, link text: a FragLine
+                extra = line.extraSpace
+                parts = [(f.text, f.fontName) for f in line.words if not hasattr(f, "cbDefn") and f.text]
+                spaces = line.wordCount - 1
+            text = "".join(t for t, _ in parts)
+            spaces += text.count("\u00a0")
+            if number < len(lines) - 1 and spaces and justified:
                 stretch.append(1 + extra / spaces / space)
-            hyphens += isinstance(line[-1], _SplitWordHY)
-            for word in line:
-                if isinstance(word, _SplitWordHY):
-                    head += str(word)[:-1]
-                else:
-                    words.append(head + str(word))
-                    head = ""
+            hyphenated = text.endswith("-")  # the text's own hyphens are non-breaking ones (layout/inline.py)
+            hyphens += hyphenated
+            if hyphenated:
+                parts[-1] = (parts[-1][0][:-1], parts[-1][1])
+            elif number < len(lines) - 1:
+                parts[-1] = (parts[-1][0].rstrip() + " ", parts[-1][1])
+            runs.extend(parts)
         first, other = widths[0], widths[min(1, len(widths) - 1)]
-        paragraphs.append({"text": " ".join(words), "width": other, "indent": other - first, "size": size})
-    return paragraphs, stretch, hyphens
+        paragraphs.append({"runs": runs, "width": other, "indent": other - first, "size": size})
+    return paragraphs, stretch, hyphens, ragged
 
 
 def _typst(paragraphs: list[dict[str, Any]]) -> tuple[list[float], int]:
@@ -82,10 +93,21 @@ def _typst(paragraphs: list[dict[str, Any]]) -> tuple[list[float], int]:
     def literal(text: str) -> str:
         return "".join("\\" + c if c in "\\#*_`$<>@[]~'\"=-/+" else c for c in text)
 
+    def markup(runs: list[tuple[str, str]]) -> str:
+        out = []
+        for text, font in runs:
+            shown = literal(text)
+            if "Bold" in font:
+                shown = f"#strong[{shown}]"
+            if "Italic" in font:
+                shown = f"#emph[{shown}]"
+            out.append(shown)
+        return "".join(out)
+
     pages = []
     for p in paragraphs:
         pages.append(f"#set text(size: {p['size']}pt)\n#set par(first-line-indent: (amount: {p['indent']}pt, all: true))\n"
-                     f"#block(width: {p['width']}pt)[{literal(p['text'])}]")
+                     f"#block(width: {p['width']}pt)[{markup(p['runs'])}]")
     source = ('#set page(width: 400pt, height: auto, margin: 10pt)\n'
               '#set text(font: "Noto Serif", lang: "en", hyphenate: true)\n'
               '#set par(justify: true)\n' + "\n#pagebreak()\n".join(pages))
@@ -139,10 +161,11 @@ def main() -> int:
     issue = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "issues" / "anso-2019-06.yaml"
     register_fonts()
     assert getFont(SERIF).face.charWidths[32] == _SPACE_UNITS
-    paragraphs, ours, our_hyphens = _ours(issue)
+    paragraphs, ours, our_hyphens, ragged = _ours(issue)
     theirs, their_hyphens = _typst(paragraphs)
     print(f"{len(paragraphs)} justified paragraphs (or column parts), measures "
-          f"{sorted({round(p['width'] / 72 * 25.4) for p in paragraphs})} mm, sizes {sorted({p['size'] for p in paragraphs})} pt")
+          f"{sorted({round(p['width'] / 72 * 25.4) for p in paragraphs})} mm, sizes {sorted({p['size'] for p in paragraphs})} pt; "
+          f"anso-pdf set {ragged} lines of them ragged-right, as too loose justified")
     print("| setter | lines | median | p90 | p95 | max | over 1.5x | over 2x | hyphenated lines |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, values, hyphens in (("anso-pdf", ours, our_hyphens), ("Typst", theirs, their_hyphens)):
