@@ -833,8 +833,8 @@ def test_damaged_or_foreign_line_breaks_are_not_used(tmp_path: Path, monkeypatch
     assert breaks.calls >= 10  # nothing was taken from the damaged entry (a sound one leaves none to do)
     # an entry sealed properly but holding another paragraph's words under every key
     kept = json.loads(good[cache.HEADER:])
-    foreign = {key: ([(extra, [("str", "foreign")] * len(words)) for extra, words in lines], hyphens)
-               for key, (lines, hyphens) in kept.items()}
+    foreign = {key: ([(extra, [("str", "foreign")] * len(words)) for extra, words in lines], hyphens, *ragged)
+               for key, (lines, hyphens, *ragged) in kept.items()}
     cache.write_blob("linebreaks", name, json.dumps(foreign).encode())
     breaks.new_process()
     assert _lay_out() == reference

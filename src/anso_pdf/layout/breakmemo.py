@@ -21,7 +21,8 @@ _KIND = "linebreaks"
 _LIMIT = 6000  # paragraphs kept: a few issues' worth
 LIMIT_BYTES = store.LIMITS[_KIND]  # and at most this much JSON: what is read back stays small
 
-Lines = tuple[list[tuple[float, list[str]]], int]  # (extra width, words) per line; hyphenated lines
+# (extra width, words) per line; hyphenated lines; set ragged-right as too loose to justify (layout/linebreak.py)
+Lines = tuple[list[tuple[float, list[str]]], int, bool]
 
 _state: dict[str, Any] = {}  # "name": the entry's cache name, "stored": what it held, "used": what this run used
 
@@ -36,7 +37,10 @@ def recall(key: tuple[Any, ...], rebuild: dict[str, type]) -> Lines | None:
         return None
     try:
         lines = [(_number(extra), [rebuild[kind](_text(text)) for kind, text in words]) for extra, words in got[0]]
-        result = (lines, int(_number(got[1])))
+        ragged = list(got[2:]) == [1]  # kept only when set (an entry of two items: justified as its style says)
+        if len(got) not in (2, 3) or (len(got) == 3 and not ragged):
+            raise ValueError(got)
+        result = (lines, int(_number(got[1])), ragged)
     except (KeyError, TypeError, ValueError):
         return None
     _state["used"][repr(key)] = got
@@ -59,9 +63,9 @@ def keep(key: tuple[Any, ...], result: Lines) -> None:
     """Note lines broken in this run, to be kept by `save`."""
     if _stored() is None:
         return
-    lines, hyphenated = result
+    lines, hyphenated, ragged = result
     _state["used"][repr(key)] = ([(extra, [(type(w).__name__, str(w)) for w in words]) for extra, words in lines],
-                                 hyphenated)
+                                 hyphenated, *([1] if ragged else []))
     _state["changed"] = True
 
 

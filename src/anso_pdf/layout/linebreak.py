@@ -580,7 +580,7 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
                 widths[-1], language, style.spaceShrinkage, min_length, ragged)
             recalled = breakmemo.recall(kept, _WORD_CLASSES) if kept is not None else None
             if recalled is not None and _rejoins(recalled[0], words):  # a kept entry is never trusted further
-                result = (*recalled, False)
+                result = recalled
             else:
                 broken = break_words(words, widths, f.fontName, f.fontSize, hyphenate=hyphenate,
                                      shrinkage=style.spaceShrinkage or 0.0, min_length=min_length, ragged=ragged,
@@ -592,8 +592,8 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
                 if broken is None:
                     return None
                 result = ([(ln.extra, ln.words) for ln in broken], sum(ln.hyphenated for ln in broken), set_ragged)
-                if kept is not None and not set_ragged:  # (the few set ragged are broken again each run)
-                    breakmemo.keep(kept, result[:2])
+                if kept is not None:
+                    breakmemo.keep(kept, result)
             if len(_RESULTS) > 2_000:
                 _RESULTS.clear()
             _RESULTS[key] = result
