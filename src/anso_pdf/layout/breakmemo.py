@@ -63,9 +63,9 @@ def keep(key: tuple[Any, ...], result: Lines) -> None:
     """Note lines broken in this run, to be kept by `save`."""
     if _stored() is None:
         return
-    lines, hyphenated, ragged = result
+    lines, hyphenated, *ragged = result  # (lines and hyphens alone: not set ragged)
     _state["used"][repr(key)] = ([(extra, [(type(w).__name__, str(w)) for w in words]) for extra, words in lines],
-                                 hyphenated, *([1] if ragged else []))
+                                 hyphenated, *([1] if any(ragged) else []))
     _state["changed"] = True
 
 
