@@ -313,3 +313,54 @@ def test_a_section_with_no_room_before_the_next_pin_is_set_whole_on_its_continue
                                 ("s2.p1", 110, 260 - 5 * L, 3 * L)]
     assert result.section_pages["s2"] == 4 and result.moved == {"s2": 1}
     assert result.continuation_pages == {}
+
+
+def test_a_heading_kept_with_a_row_goes_to_the_next_page_with_it() -> None:
+    grid = small_grid()
+    # 20 lines balance 10 + 10, leaving 9 lines: room for the 2-line title, not for the 8-line row it keeps with
+    result = paginate(grid, styles(), [story("s1", [(Lines(20, "s1.p1"), False),
+                                                    (Box(2 * L, "s1.g.title", keep_with_next=True), True),
+                                                    (Box(8 * L, "s1.g.row1"), True)])])
+    assert where(result, 1) == [("s1.p1", 0, 10 * L, 10 * L), ("s1.p1", 110, 10 * L, 10 * L)]
+    assert where(result, 2) == [("s1.g.title", 0, 18 * L, 2 * L), ("s1.g.row1", 0, 9.5 * L, 8 * L)]
+
+
+def test_a_jump_before_a_heading_and_its_row_is_set_under_the_sections_own_last_column() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [
+        story("s1", [(Lines(20, "s1.p1"), False), (Box(2 * L, "s1.g.title", keep_with_next=True), True),
+                     (Box(8 * L, "s1.g.row1"), True)], continues_on=3),
+        story("s2", [(Lines(4, "s2.p1"), False)], page=2),
+    ])
+    # the title goes on with its row; the jump line is directly under the section's text in the last column,
+    # over nothing (issue #12: it was set over a title left alone at the foot of the page)
+    assert where(result, 1) == [("s1.p1", 0, 10 * L, 10 * L), ("s1.p1", 110, 10 * L, 10 * L),
+                                ("JumpLine", 110, 9 * L, L)]
+    assert [p[0] for p in where(result, 3)] == ["GridPad", "s1.g.title", "s1.g.row1"]
+    assert result.continuation_pages == {"s1": 3}
+    assert result.fits
+
+
+def test_a_jump_after_a_block_across_the_columns_is_set_under_it() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [
+        story("s1", [(Lines(20, "s1.p1"), False), (Box(4 * L, "s1.g.row1"), True), (Box(8 * L, "s1.g.row2"), True)],
+              continues_on=3),
+        story("s2", [(Lines(4, "s2.p1"), False)], page=2),
+    ])
+    # the first row fits with a line under it for the jump line; the second goes on on page 3
+    assert where(result, 1) == [("s1.p1", 0, 10 * L, 10 * L), ("s1.p1", 110, 10 * L, 10 * L),
+                                ("s1.g.row1", 0, 4.5 * L, 4 * L), ("JumpLine", 110, 3.5 * L, L)]
+    assert [p[0] for p in where(result, 3)] == ["GridPad", "s1.g.row2"]
+
+
+def test_a_run_that_leaves_no_line_for_the_jump_line_is_filled_for_the_jump() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [
+        story("s1", [(Lines(40, "s1.p1"), False), (Box(4 * L, "s1.g.row1"), True)], continues_on=3),
+        story("s2", [(Lines(4, "s2.p1"), False)], page=2),
+    ])
+    # 40 lines would fill both columns to the foot: the last column keeps its last line for the jump line, and
+    # the last two lines of text (no widow) go on on page 3 before the row
+    assert where(result, 1) == [("s1.p1", 0, 0, 20 * L), ("s1.p1", 110, 2 * L, 18 * L), ("JumpLine", 110, 0, L)]
+    assert [p[0] for p in where(result, 3)] == ["GridPad", "s1.p1", "s1.g.row1"]

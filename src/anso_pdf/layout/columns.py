@@ -215,6 +215,30 @@ def _align_for_measure(flowable: Any, width: float) -> None:
             ragged = type(style)(style.name + "-ragged", parent=style, alignment=TA_LEFT, spaceShrinkage=RAGGED_SHRINK)
             ragged.justified_original = style
             _RAGGED[style.name] = ragged
-        flowable.style = _RAGGED[style.name]
+        target = _RAGGED[style.name]
     elif width >= NARROW and original is not None:
-        flowable.style = original
+        target = original
+    else:
+        return
+    if target.firstLineIndent != style.firstLineIndent:
+        # the second part of a split paragraph has no first-line indent (ReportLab drops it from the part's
+        # style): it keeps none when it moves to a column of the other alignment
+        target = _indented(target, style.firstLineIndent)
+    flowable.style = target
+
+
+_INDENTED: dict[tuple[int, float], tuple[Any, Any]] = {}
+
+
+def _indented(style: Any, indent: float) -> Any:
+    """The style with another first-line indent, made once per style (paragraphs measure once per style)."""
+    got = _INDENTED.get((id(style), indent))
+    if got is None or got[0] is not style:
+        copy = type(style)(style.name, parent=style, firstLineIndent=indent)
+        for key in ("justified_original", "anso_tag"):
+            if key in style.__dict__:
+                setattr(copy, key, style.__dict__[key])
+        if len(_INDENTED) > 1000:
+            _INDENTED.clear()
+        got = _INDENTED[(id(style), indent)] = (style, copy)
+    return got[1]

@@ -15,7 +15,14 @@ from typing import Any
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import paragraph as _reportlab_paragraph
-from reportlab.platypus.paragraph import Paragraph
+from reportlab.platypus.paragraph import (
+    Paragraph,
+    _InjectedFrag,
+    _SHYWord,
+    _SHYWordHS,
+    _SplitFragHY,
+    _SplitFragLL,
+)
 
 from anso_pdf.layout import linebreak
 from anso_pdf.layout.document import tagged
@@ -205,6 +212,23 @@ class MeasuredParagraph(Paragraph):
         parts = super().split(availWidth, availHeight)
         linebreak.keep_split_lines(self, parts)
         return parts
+
+    def _split_blParaProcessed(self, blPara: Any, start: int, stop: int) -> list[Any]:  # noqa: N802 (ReportLab's name)
+        """The fragments of lines start..stop, as ReportLab 5.1.0 takes them, except that a part ending on a
+        hyphenated word gets a copy of that word marked "ends in a hyphen": ReportLab changes the word's class in
+        place, in the list the whole paragraph shares, so the paragraph split again (another column height) or
+        moved whole kept that hyphen and a space after it in mid-line ("cli- mate", issue #12)."""
+        if not stop:
+            return []
+        lines = blPara.lines
+        first = lines[start].sFW
+        last = lines[stop].sFW if stop != len(lines) else len(self.frags)
+        frags = self.frags[first:last]
+        while frags and isinstance(frags[-1], _InjectedFrag):
+            del frags[-1]
+        if frags and isinstance(frags[-1], _SplitFragHY):
+            frags[-1] = (_SHYWordHS if isinstance(frags[-1], _SHYWord) else _SplitFragLL)(frags[-1])
+        return frags
 
 
 def _no_empty_tail(bl: Any) -> Any:

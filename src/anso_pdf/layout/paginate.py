@@ -314,14 +314,14 @@ class Paginator:
             if not item.spans:
                 run.append(item.flowable)
                 continue
-            rest = self.place_run(run, may_break=may_break and self.cursor.page == start_page)
+            rest = self.place_run(run, may_break=may_break and self.cursor.page == start_page, followed=True)
             if rest:
                 return [Item(f, False) for f in rest] + items[i:]
             run = []
-            if may_break and self.cursor.page == start_page and not self._span_fits(item):
+            following = items[i + 1] if i + 1 < len(items) else None
+            if may_break and self.cursor.page == start_page and not self._span_fits(item, following):
                 if self._has_content_here():
-                    # under the section's own last column, in the line the run left below itself
-                    self._jump_line_at(max(self.cursor.y, self.cursor.area.bottom))
+                    self._jump_line_under_section()  # under the section's own last block, in its column
                     return items[i:]
                 target = self.story.section.continues_on if self.story else None
                 if target and self.cursor.page + 1 > self.limit and target > self.cursor.page:
@@ -329,7 +329,7 @@ class Paginator:
                 # nothing of the section on this page yet: it starts on the next page, and may jump from there
                 self.cursor.new_page()
                 start_page = self.cursor.page
-            self.place_span(item.flowable)
+            self.place_span(item.flowable, following)
         rest = self.place_run(run, may_break=may_break and self.cursor.page == start_page)
         return [Item(f, False) for f in rest]
 
@@ -341,17 +341,34 @@ class Paginator:
         key = self.story.section.key
         return any(p.section == key for p in self.book.pages[self.cursor.page - 1].placed)
 
-    def _span_fits(self, item: Item) -> bool:
+    def _kept_with(self, following: Item | None, width: float, text_lines: float) -> float:
+        """The room a heading (keep_with_next) needs under it for what follows it to start: a spanning block
+        whole, with the half line above it (a row of photos or events cannot split), else `text_lines` lines."""
+        if following is None:
+            return 0.0
+        if following.spans:
+            return self.L * 0.5 + following.flowable.wrap(width, self.cursor.area.height)[1]
+        return text_lines * self.L
+
+    def _span_fits(self, item: Item, following: Item | None) -> bool:
+        """Can a spanning block be set here by a section that may jump? With what a heading keeps with it, or,
+        when more of the section follows, a line under it for the jump line."""
         area = self.cursor.area
         h = item.flowable.wrap(area.width, area.height)[1]
-        need = h + (3 * self.L if keeps_with_next(item.flowable) else 0)
-        return self.cursor.room - need >= -EPS
+        gap = 0.0 if self.cursor.fresh else self.L * 0.5
+        if keeps_with_next(item.flowable):
+            after = self._kept_with(following, area.width, 2.5)
+        else:
+            after = self.L if following is not None else 0.0
+        return self.cursor.room - (gap + h + after) >= -EPS
 
-    def place_span(self, block: Any) -> None:
+    def place_span(self, block: Any, following: Item | None = None) -> None:
         cur = self.cursor
         area = cur.area
         h = block.wrap(area.width, area.height)[1]
-        need = h + (4 * self.L if keeps_with_next(block) else 0)
+        # the half line above it, the block, and under a heading room for what it keeps with
+        need = self.L * 0.5 + h + (max(3.5 * self.L, self._kept_with(following, area.width, 3.5))
+                                   if keeps_with_next(block) else 0.0)
         if cur.room - need < -EPS and not cur.fresh:
             cur.new_page()
             area = cur.area
@@ -363,8 +380,10 @@ class Paginator:
         if h > area.height + EPS:
             self._error(f"a block ({ident(block) or '?'}) is taller than a page")
 
-    def place_run(self, run: list[Any], *, may_break: bool) -> list[Any]:
-        """Fill the columns from the cursor, balanced when the run ends on this page."""
+    def place_run(self, run: list[Any], *, may_break: bool, followed: bool = False) -> list[Any]:
+        """Fill the columns from the cursor, balanced when the run ends on this page. `followed`: more of the
+        section (a spanning block) comes after the run; when the section may jump and the balanced run would
+        leave no line for a jump line under its last column, the jump is sure, so the columns are filled for it."""
         guard = 0
         cur, filler = self.cursor, self.filler
         while run:
@@ -375,6 +394,12 @@ class Paginator:
             area = cur.area
             avail = cur.room
             columns, rest = filler.balance(run, area.columns, area.column_width, avail)
+            if not rest and may_break and followed and self._no_line_under(columns, avail):
+                columns, rest = filler.fill_for_jump(run, area.columns, area.column_width, avail)
+                if rest:
+                    self._place_columns(columns, area)
+                    self._jump_line_at(self.cursor.floor)
+                    return rest
             if not rest:
                 self._place_columns(columns, area)
                 used = max(c.used for c in columns)
@@ -397,15 +422,39 @@ class Paginator:
             cur.new_page()
         return []
 
-    def _jump_line_at(self, y: float) -> None:
-        """'Continued on page N' in the last column, its bottom at `y`; what follows on the page goes under it."""
+    def _no_line_under(self, columns: list[Column], avail: float) -> bool:
+        """Would the last column with anything in it leave less than a line under it (for a jump line)?"""
+        used = next((c.used for c in reversed(columns) if c.placed), 0.0)
+        return avail - used < self.L - EPS
+
+    def _jump_line_at(self, y: float, column: int | None = None) -> None:
+        """'Continued on page N' in a column (the last one unless told), its bottom at `y`; what follows on the
+        page goes under it and under everything above it."""
         assert self.story is not None
         area = self.cursor.area
         jump = F.JumpLine(self.story.section.key, self.st.continued, self.L)
         jump.wrap(area.column_width, self.L)
-        x = area.column_x(area.columns - 1)
+        x = area.column_x(area.columns - 1 if column is None else column)
         self._record(jump, x, y, area.column_width, self.L)
-        self.jump_foot = y
+        placed = self.book.pages[self.cursor.page - 1].placed if self.cursor.page <= PAGES else []
+        self.jump_foot = min([y, *(p.y for p in placed)])
+
+    def _jump_line_under_section(self) -> None:
+        """The jump line directly under the section's last block on this page, in that block's column (the last
+        column under a block across the columns): the foot of the section's own last column before the jump."""
+        assert self.story is not None
+        cur, area, key = self.cursor, self.cursor.area, self.story.section.key
+        placed = self.book.pages[cur.page - 1].placed if cur.page <= PAGES else []
+        own = [p for p in placed if p.section == key]
+        if own:
+            last = own[-1]
+            column = area.columns - 1 if last.width > area.column_width + EPS else min(
+                range(area.columns), key=lambda i: abs(area.column_x(i) - last.x))
+            y = last.y - self.L
+            if y >= cur.floor - EPS:
+                self._jump_line_at(y, column)
+                return
+        self._jump_line_at(max(cur.y, cur.floor))
 
     def _place_columns(self, columns: list[Column], area: Area) -> None:
         top = self.cursor.y
