@@ -364,3 +364,17 @@ def test_a_run_that_leaves_no_line_for_the_jump_line_is_filled_for_the_jump() ->
     # the last two lines of text (no widow) go on on page 3 before the row
     assert where(result, 1) == [("s1.p1", 0, 0, 20 * L), ("s1.p1", 110, 2 * L, 18 * L), ("JumpLine", 110, 0, L)]
     assert [p[0] for p in where(result, 3)] == ["GridPad", "s1.p1", "s1.g.row1"]
+
+
+def test_a_jump_line_goes_under_the_last_column_the_text_reaches() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [
+        story("s0", [(Lines(32, "s0.p1"), False)]),
+        story("s1", [(Lines(2, "s1.p1"), False), (Box(4 * L, "s1.ph"), False)], continues_on=3),
+        story("s2", [(Lines(4, "s2.p1"), False)], page=2),
+    ])
+    # s0 balances 16 + 16 and leaves 3 lines: s1's first paragraph takes two of the first column; its photo fits
+    # in neither column, so the jump line is under the first column's text, not at the foot of the empty second
+    # one (under s0's text)
+    assert where(result, 1)[2:] == [("s1.p1", 0, L, 2 * L), ("JumpLine", 0, 0, L)]
+    assert [p[0] for p in where(result, 3)] == ["GridPad", "s1.ph"]

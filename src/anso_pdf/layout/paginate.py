@@ -351,13 +351,13 @@ class Paginator:
         return text_lines * self.L
 
     def _span_fits(self, item: Item, following: Item | None) -> bool:
-        """Can a spanning block be set here by a section that may jump? With what a heading keeps with it, or,
-        when more of the section follows, a line under it for the jump line."""
+        """Can a spanning block be set here by a section that may jump? With a line for the jump line under it,
+        or under what a heading keeps with it, when more of the section follows."""
         area = self.cursor.area
         h = item.flowable.wrap(area.width, area.height)[1]
         gap = 0.0 if self.cursor.fresh else self.L * 0.5
         if keeps_with_next(item.flowable):
-            after = self._kept_with(following, area.width, 2.5)
+            after = self._kept_with(following, area.width, 2.5) + self.L  # and a line for the jump line
         else:
             after = self.L if following is not None else 0.0
         return self.cursor.room - (gap + h + after) >= -EPS
@@ -398,7 +398,7 @@ class Paginator:
                 columns, rest = filler.fill_for_jump(run, area.columns, area.column_width, avail)
                 if rest:
                     self._place_columns(columns, area)
-                    self._jump_line_at(self.cursor.floor)
+                    self._jump_line_at_foot(columns, avail)
                     return rest
             if not rest:
                 self._place_columns(columns, area)
@@ -408,7 +408,7 @@ class Paginator:
             if may_break and (any(c.placed for c in columns) or self._has_content_here()):
                 columns, rest = filler.fill_for_jump(run, area.columns, area.column_width, avail)
                 self._place_columns(columns, area)
-                self._jump_line_at(self.cursor.floor)
+                self._jump_line_at_foot(columns, avail)
                 return rest
             next_width = self.grid.flow[min(cur.page + 1, PAGES) - 1].column_width
             columns, rest = filler.no_widow_over_the_page(run, area.columns, area.column_width, avail,
@@ -438,6 +438,17 @@ class Paginator:
         self._record(jump, x, y, area.column_width, self.L)
         placed = self.book.pages[self.cursor.page - 1].placed if self.cursor.page <= PAGES else []
         self.jump_foot = min([y, *(p.y for p in placed)])
+
+    def _jump_line_at_foot(self, columns: list[Column], avail: float) -> None:
+        """The jump line at the foot of the last column the section's text reached (filled for the jump: it kept
+        that line), or under the section's last block when its text reached none of them."""
+        used = [i for i, column in enumerate(columns) if column.placed]
+        if not used:
+            self._jump_line_under_section()
+        elif avail - columns[used[-1]].used >= self.L - EPS:
+            self._jump_line_at(self.cursor.floor, used[-1])
+        else:
+            self._jump_line_at(self.cursor.floor)  # no line kept under the text (the proof stops it)
 
     def _jump_line_under_section(self) -> None:
         """The jump line directly under the section's last block on this page, in that block's column (the last
