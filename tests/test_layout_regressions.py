@@ -141,7 +141,8 @@ def check_true_story(name: str, rendered: dict[str, Any]) -> tuple[list[tuple[in
     assert first_pages == sorted(first_pages)
     # nothing over anything: no two words are set over each other (their boxes, which run from the font's descent
     # to its ascent, may touch between lines, not overlap by half a line)
-    for number, (_, _, boxes) in enumerate(read_back(pdf)[1], start=1):
+    for number, page in enumerate(read_back(pdf), start=1):
+        boxes = page.words
         for i, (ax0, ay0, ax1, ay1, a) in enumerate(boxes):
             for bx0, by0, bx1, by1, b in boxes[i + 1 :]:
                 across, down = min(ax1, bx1) - max(ax0, bx0), min(ay1, by1) - max(ay0, by0)
@@ -162,13 +163,8 @@ def test_a_paragraph_split_into_a_wider_column_is_broken_again_for_its_width(ren
     ons, froms = check_true_story("i41", rendered)
     assert ons == [] and froms == []
     # and no line of page 2 has a hyphen inside it ("cli- mate")
-    _, _, boxes = read_back(pdf)[1][1]
-    lines: dict[float, list[tuple[float, str]]] = {}
-    for x0, y0, _, _, word in boxes:
-        lines.setdefault(round(y0), []).append((x0, word))
-    for line in lines.values():
-        inner = [w for _, w in sorted(line)[:-1]]
-        assert not [w for w in inner if w.endswith("-")], line
+    for line in read_back(pdf)[1].lines:
+        assert not [w for w in line[:-1] if w[4].endswith("-")], line
 
 
 def test_a_jump_line_is_set_under_its_sections_own_text_only(rendered: dict[str, Any]) -> None:
@@ -183,7 +179,7 @@ def test_a_jump_line_is_set_under_its_sections_own_text_only(rendered: dict[str,
     assert pages_with_images[4] == 1
     # the jump line is at the foot of the section's own last column: the word right above it is the last word the
     # section prints on page 1, and nothing of the page is under it in that column
-    _, _, boxes = read_back(pdf)[1][0]
+    boxes = read_back(pdf)[0].words
     jump = [b for b in boxes if b[4] == "Continued"]
     assert len(jump) == 1
     jx0, jy0, jx1, _, _ = jump[0]
