@@ -379,7 +379,7 @@ class Proof:
                 f = p.flowable
                 if isinstance(f, F.JumpLine):
                     if 0 <= cur < none:
-                        self.jump_line(page.number, p, expected[cur], match[cur], flow, last.get(cur))
+                        self.jump_line(page.number, p, expected[cur], match[cur], len(photos[cur]), flow, last.get(cur))
                         jumps[cur] = (page.number, p)
                     else:
                         self.breach(page.number, f"page {page.number}: a jump line with no section above it", box=_box(p))
@@ -440,16 +440,17 @@ class Proof:
                     self.breach(1, f"the contents box reads \u2018{_text(label)}\u2019 where section "
                                 f"'{e.section.title}' is expected", box=_box(p), span=e.section.span)
 
-    def jump_line(self, page: int, p: Placed, e: Expected, match: Matcher, flow: list[Placed],
+    def jump_line(self, page: int, p: Placed, e: Expected, match: Matcher, photos: int, flow: list[Placed],
                   own: Placed | None) -> None:
         title = e.section.title
         printed = self.laid_out.continuation_pages.get(p.flowable.key, 0)
-        # the section's own: the text just above it in its column is the section's text
-        column = [q for q in flow if abs(q.x - p.x) < TOL and q is not p and q.y >= p.y + p.height - TOL]
+        # the section's own: the block just above it in its column (or across the columns) is the section's
+        column = [q for q in flow if q.x <= p.x + TOL and q.x + q.width >= p.x + p.width - TOL and q is not p
+                  and q.y >= p.y + p.height - TOL]
         above = min(column, key=lambda q: q.y, default=None)
-        if match.complete:
-            self.breach(page, f"page {page}: 'Continued on page {printed}' under section '{title}', whose text ends "
-                        "here", box=_box(p), span=e.section.span)
+        if match.complete and photos >= len(e.photos):  # what goes on may be photos: a gallery's last row
+            self.breach(page, f"page {page}: 'Continued on page {printed}' under section '{title}', whose text and "
+                        "photos end here", box=_box(p), span=e.section.span)
         if above is None or own is None or above is not own:  # the block above is the section's last
             self.breach(page, f"page {page}: 'Continued on page {printed}' is not at the foot of section '{title}'s "
                         "own column", box=_box(p), span=e.section.span)
