@@ -32,7 +32,7 @@ from anso_pdf.units import PAGE_SIZES
 from conftest import norm_words
 from issue_factory import WORDS
 
-EXAMPLES = int(os.environ.get("ANSO_GENERATED_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("ANSO_GENERATED_EXAMPLES", "200"))
 PHOTOS = {  # name -> (size, how it is made): tiny, so that each example costs little
     "wide.jpg": (48, 27), "tall.jpg": (24, 36), "square.png": (32, 32), "panorama.jpg": (64, 16),
     "flat.png": (20, 15), "noise.png": (30, 20),
@@ -212,8 +212,25 @@ def read_back(pdf: Path) -> list[PageRead]:
     return pages
 
 
+_HEAD = re.compile(r"(\w+)[-\u00ad\u2010]\s*$")  # a line that ends inside a word
+
+
 def rejoined(text: str) -> list[str]:
-    return norm_words(re.sub(r"(\w)[-\u00ad\u2010]\s*\n\s*(\w)", r"\1\2", text))
+    """The words of some text read back, each word hyphenated at a line's end joined again: with the next line,
+    or, when poppler reads a page's footer or another block between the two (a word hyphenated at the foot of a
+    column goes on at the top of the next), with the first of the next three lines that starts in lower case."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        head = _HEAD.search(line)
+        if head is None:
+            continue
+        for j in range(i + 1, min(i + 4, len(lines))):
+            tail = lines[j].lstrip()
+            if tail[:1].isalpha() and tail[:1].islower():
+                lines[i] = line[: head.start()]
+                lines[j] = head.group(1) + tail
+                break
+    return norm_words("\n".join(lines))
 
 
 def first_page_with(pages: list[str], words: list[str]) -> int | None:
