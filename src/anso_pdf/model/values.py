@@ -233,12 +233,18 @@ def link_uri(url: str) -> str:
     if parts.scheme.lower() == "mailto":
         local, _, domain = parts.path.rpartition("@")
         return f"{parts.scheme}:{quote(local, safe=_URI_SAFE)}@{_idna(domain)}"
-    userinfo, at, hostport = parts.netloc.rpartition("@")
+    userinfo, at, host, colon, port = _netloc(parts.netloc)
+    netloc = f"{quote(userinfo, safe=_URI_SAFE)}{at}{_idna(host)}{colon}{port}"
+    return urlunsplit((parts.scheme, netloc, *(quote(p, safe=_URI_SAFE) for p in (parts.path, parts.query, parts.fragment))))
+
+
+def _netloc(netloc: str) -> tuple[str, str, str, str, str]:
+    """An address's user, "@", host, ":" and port, each "" when absent (an IPv6 host in brackets kept whole)."""
+    userinfo, at, hostport = netloc.rpartition("@")
     host, colon, port = hostport, "", ""
     if not hostport.startswith("[") and ":" in hostport:
         host, colon, port = hostport.rpartition(":")
-    netloc = f"{quote(userinfo, safe=_URI_SAFE)}{at}{_idna(host)}{colon}{port}"
-    return urlunsplit((parts.scheme, netloc, *(quote(p, safe=_URI_SAFE) for p in (parts.path, parts.query, parts.fragment))))
+    return userinfo, at, host, colon, port
 
 
 def readable_uri(uri: str) -> str:
@@ -250,10 +256,7 @@ def readable_uri(uri: str) -> str:
         local, at, domain = parts.path.rpartition("@")
         query = f"?{_letters(parts.query)}" if parts.query else ""
         return f"{parts.scheme}:{_letters(local)}{at}{_from_idna(domain)}{query}"
-    userinfo, at, hostport = parts.netloc.rpartition("@")
-    host, colon, port = hostport, "", ""
-    if not hostport.startswith("[") and ":" in hostport:
-        host, colon, port = hostport.rpartition(":")
+    userinfo, at, host, colon, port = _netloc(parts.netloc)
     netloc = f"{_letters(userinfo)}{at}{_from_idna(host)}{colon}{port}"
     return urlunsplit((parts.scheme, netloc, *(_letters(p) for p in (parts.path, parts.query, parts.fragment))))
 
