@@ -32,7 +32,7 @@ from anso_pdf.units import PAGE_SIZES
 from conftest import norm_words
 from issue_factory import WORDS
 
-EXAMPLES = int(os.environ.get("ANSO_GENERATED_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("ANSO_GENERATED_EXAMPLES", "50"))
 PHOTOS = {  # name -> (size, how it is made): tiny, so that each example costs little
     "wide.jpg": (48, 27), "tall.jpg": (24, 36), "square.png": (32, 32), "panorama.jpg": (64, 16),
     "flat.png": (20, 15), "noise.png": (30, 20),
