@@ -189,10 +189,10 @@ def check_url(url: str) -> str | None:
         return f"link '{url}' has no host name"
     if scheme == "mailto":
         address = url.strip()[7:]
-        extra = _HEADERS.search(address)
-        if extra:
-            return (f"link '{url}' holds more than an e-mail address ('{address[extra.start():]}' would add mail "
-                    f"header fields or recipients); write only the address: mailto:{address[:extra.start()]}")
+        extra = _extra_after_address(address)
+        if extra is not None:
+            return (f"link '{url}' holds more than an e-mail address ('{address[extra:]}' would add mail "
+                    f"header fields or recipients); write only the address: mailto:{address[:extra]}")
         if not _EMAIL.fullmatch(address):
             return f"link '{url}' is not an e-mail address"
     try:
@@ -202,14 +202,21 @@ def check_url(url: str) -> str | None:
     return None
 
 
+def _extra_after_address(address: str) -> int | None:
+    """Where mail header fields or more recipients start after an e-mail address (a mailto link may carry only
+    the address: issue #17), or None."""
+    extra = _HEADERS.search(address)
+    return extra.start() if extra else None
+
+
 def check_email(address: str) -> str | None:
     written = address.strip()
     if written.lower().startswith("mailto:"):
         return f"'{address}': write only the address, without 'mailto:' (the tool makes the link)"
-    extra = _HEADERS.search(written)
-    if extra:
-        return (f"'{address}' holds more than an e-mail address ('{written[extra.start():]}' would add mail header "
-                f"fields or recipients to its link); write only the address: {written[:extra.start()]}")
+    extra = _extra_after_address(written)
+    if extra is not None:
+        return (f"'{address}' holds more than an e-mail address ('{written[extra:]}' would add mail header "
+                f"fields or recipients to its link); write only the address: {written[:extra]}")
     if not _EMAIL.fullmatch(written):
         return f"'{address}' is not an e-mail address (name@example.org)"
     try:
