@@ -131,6 +131,22 @@ def frag_words(para: Any, size: float, max_width: float) -> list[list[Any]] | No
     return groups
 
 
+# What the breaker chose for a paragraph's frag words, by what it depends on (`_fingerprint`, the line widths and
+# the options): balancing and copyfitting set the same paragraph at the same measure again and again, each time
+# from new ReportLab objects. The words' widths as drawn, and the `Breaking` (plain data, never changed after).
+_FOUND: dict[tuple[Any, ...], tuple[list[float], linebreak.Breaking | None]] = {}
+
+
+def _fingerprint(groups: list[list[Any]]) -> tuple[Any, ...]:
+    """All that the breaker reads of the frag words: each word's class and runs (text, face, size, no-break, marker)
+    and the face and size of the space after it."""
+    return tuple(
+        (type(g[0]), tuple((str(t), f.fontName, f.fontSize, getattr(f, "nobr", False), hasattr(f, "cbDefn"))
+                           for f, t in g[0][1:]),
+         g[-1][-1][0].fontName, g[-1][-1][0].fontSize)
+        for g in groups)
+
+
 def break_frag_words(
     para: Any,
     groups: list[list[Any]],
@@ -149,17 +165,26 @@ def break_frag_words(
     size = style.fontSize
     words = [g[0] for g in groups]
     items = [_Word(w) for w in words]
-    for w, item in zip(words, items, strict=True):
-        w[0] = item.width(0, len(item.text), False)  # as drawn (a frag word rejoined after a split is not exact)
+    key = (_fingerprint(groups), tuple(widths), hyphenate, shrinkage, min_length, ragged, hanging, style.fontName,
+           size)
     space = stringWidth(" ", style.fontName, size)
-    spaces_after = [stringWidth(" ", g[-1][-1][0].fontName, g[-1][-1][0].fontSize) for g in groups]
-    found = linebreak.break_measured(
-        [w.text for w in items], widths, lambda i, a, b, h: items[i].width(a, b, h), space,
-        stringWidth("-", style.fontName, size), hyphenate=hyphenate, shrinkage=shrinkage, min_length=min_length,
-        ragged=ragged, size=size, spaces_after=spaces_after,
-        face_at=(lambda i, c: getFont(items[i].runs[items[i].run_at(c)][0].fontName)) if hanging else None,
-        unbreakable=lambda i: isinstance(words[i], _SplitFragLL) or any(
-            getattr(f, "nobr", False) for f, _ in items[i].runs))
+    known = _FOUND.get(key)
+    if known is None:
+        whole = [item.width(0, len(item.text), False) for item in items]
+        spaces_after = [stringWidth(" ", g[-1][-1][0].fontName, g[-1][-1][0].fontSize) for g in groups]
+        known = whole, linebreak.break_measured(
+            [w.text for w in items], widths, lambda i, a, b, h: items[i].width(a, b, h), space,
+            stringWidth("-", style.fontName, size), hyphenate=hyphenate, shrinkage=shrinkage, min_length=min_length,
+            ragged=ragged, size=size, spaces_after=spaces_after,
+            face_at=(lambda i, c: getFont(items[i].runs[items[i].run_at(c)][0].fontName)) if hanging else None,
+            unbreakable=lambda i: isinstance(words[i], _SplitFragLL) or any(
+                getattr(f, "nobr", False) for f, _ in items[i].runs))
+        if len(_FOUND) > 2_000:
+            _FOUND.clear()
+        _FOUND[key] = known
+    for w, width in zip(words, known[0], strict=True):
+        w[0] = width  # as drawn (a frag word rejoined after a split is not exact)
+    found = known[1]
     if found is None:
         return None
     pieces = found.pieces

@@ -163,6 +163,25 @@ class MeasuredParagraph(Paragraph):
 
     _measured: tuple[float, int] | None = None
 
+    def _setup(self, text, style, bulletText, frags, cleaner):  # type: ignore[no-untyped-def]  # noqa: N803
+        """ReportLab's setup, with the markup parsed once per markup and style settings (`_parsed_in`): each layout
+        attempt makes its paragraphs anew, and parsing was a fifth of an attempt. Each paragraph gets its own
+        copies of the parsed frags."""
+        if frags is not None or not isinstance(text, str) or bulletText is not None:
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        key = (text, _parsed_in(style))
+        got = _PARSED.get(key)
+        if got is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            if self.style is style and self.bulletText is None:
+                if len(_PARSED) > 2_000:
+                    _PARSED.clear()
+                _PARSED[key] = (self.text, tuple(f.clone() for f in self.frags))
+            return None
+        self.text, self.frags = got[0], [f.clone() for f in got[1]]
+        self.style, self.bulletText, self.debug = style, None, 0
+        return None
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
         key = (availWidth, id(self.style))
         if self._measured == key and "blPara" in self.__dict__:
@@ -209,7 +228,12 @@ class MeasuredParagraph(Paragraph):
             self.style = style
 
     def split(self, availWidth: float, availHeight: float) -> list:  # type: ignore[type-arg]  # noqa: N803
+        """ReportLab's split, except that a paragraph with no room to split keeps its lines: ReportLab drops them,
+        and the paragraph was broken again, from the same words at the same measure, at its next wrap."""
+        lines = self.__dict__.get("blPara")
         parts = super().split(availWidth, availHeight)
+        if not parts and lines is not None and "blPara" not in self.__dict__:
+            self.blPara = lines
         linebreak.keep_split_lines(self, parts)
         return parts
 
@@ -258,7 +282,27 @@ def paragraph(content: str | Iterable[Run], style: ParagraphStyle, *, bullet: bo
     markup = runs_markup(runs, style)
     para = MeasuredParagraph(markup, style, bulletText="\u2022" if bullet else None)
     para.anso_words = sum(len(r.text.split()) for r in runs)  # type: ignore[attr-defined]
+    para.anso_source = (markup, bullet, _parsed_in(style))  # type: ignore[attr-defined]  # (linebreak._break_runs)
     return para
+
+
+_PARSED: dict[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...]]] = {}  # (MeasuredParagraph._setup)
+
+# What of a style the markup parser reads to make a paragraph's frags: all but the vertical settings
+_VERTICAL = {"leading", "spaceBefore", "spaceAfter", "allowOrphans", "allowWidows"}
+_PARSE_SETTINGS = tuple(sorted(set(ParagraphStyle.defaults) - _VERTICAL))
+_PARSED_IN: dict[int, tuple[ParagraphStyle, tuple[Any, ...]]] = {}
+
+
+def _parsed_in(style: ParagraphStyle) -> tuple[Any, ...]:
+    """The style's settings that decide how a paragraph's markup is parsed, made once per style: paragraphs of the
+    same markup parsed in styles that agree on these have the same frags (and are broken the same)."""
+    got = _PARSED_IN.get(id(style))
+    if got is None or got[0] is not style:
+        if len(_PARSED_IN) > 1000:
+            _PARSED_IN.clear()
+        got = _PARSED_IN[id(style)] = (style, tuple(getattr(style, k, None) for k in _PARSE_SETTINGS))
+    return got[1]
 
 
 def plain_text(runs: Iterable[Run]) -> str:

@@ -498,6 +498,14 @@ def too_loose(stretches: Sequence[float]) -> bool:
             and max(stretches[:-1], default=1.0) > RAGGED_BEYOND)
 
 
+# A paragraph of several runs broken at a measure, by its source (markup, bullet and the style it was parsed in,
+# `inline.paragraph`), the widths and what of its style the breaker reads: its lines, its frag words as laid,
+# hyphenated lines and set ragged; None when layout/fragbreak.py leaves it to ReportLab. Each layout attempt and
+# copyfit step makes the paragraphs anew; they share these (ReportLab only reads the frag words and lines).
+_RUN_RESULTS: dict[tuple[Any, ...], tuple[list[Any], tuple[Any, ...], int, bool] | None] = {}
+_UNKNOWN: Any = object()
+
+
 def _break_runs(para: Any, widths: list[float]) -> Any:
     """`break_lines` for a paragraph of several runs (layout/fragbreak.py): ReportLab's kind-1 lines, or None."""
     from anso_pdf.layout import fragbreak  # (it builds on this module)
@@ -509,20 +517,37 @@ def _break_runs(para: Any, widths: list[float]) -> Any:
         lines, set_ragged = [ln.clone() for ln in kept[1]], kept[3]
         hyphenated = sum(str(getattr(ln.words[-1], "text", "")).endswith("-") for ln in lines)
     else:
-        groups = fragbreak.frag_words(para, style.fontSize, widths[0])
-        if groups is None:
+        hyphenate = _hyphenator(style) or None
+        min_length = getattr(style, "hyphenationMinWordLength", hyphenationMinWordLength)
+        source = para.__dict__.get("anso_source")  # set while its frags are still those parsed from its markup
+        key = None if source is None else (source, tuple(widths), style.alignment, style.fontName, style.fontSize,
+                                           hyphenate, style.spaceShrinkage, min_length)
+        known = _RUN_RESULTS.get(key, _UNKNOWN) if key is not None else _UNKNOWN
+        if known is None:
             return None
-        ragged = style.alignment != TA_JUSTIFY
-        options = {"hyphenate": _hyphenator(style) or None, "shrinkage": style.spaceShrinkage or 0.0,
-                   "min_length": getattr(style, "hyphenationMinWordLength", hyphenationMinWordLength)}
-        result = fragbreak.break_frag_words(para, groups, widths, ragged=ragged, hanging=HANGING and not ragged,
-                                            **options)
-        set_ragged = result is not None and not ragged and too_loose(result[3])
-        if set_ragged:  # a short paragraph that cannot be justified well at this measure
-            result = fragbreak.break_frag_words(para, groups, widths, ragged=True, hanging=False, **options)
-        if result is None:
-            return None
-        lines, para.frags, hyphenated = result[0], result[1], result[2]
+        if known is not _UNKNOWN:
+            lines, hyphenated, set_ragged = [ln.clone() for ln in known[0]], known[2], known[3]
+            para.frags = list(known[1])
+        else:
+            groups = fragbreak.frag_words(para, style.fontSize, widths[0])
+            result = None
+            if groups is not None:
+                ragged = style.alignment != TA_JUSTIFY
+                options = {"hyphenate": hyphenate, "shrinkage": style.spaceShrinkage or 0.0, "min_length": min_length}
+                result = fragbreak.break_frag_words(para, groups, widths, ragged=ragged,
+                                                    hanging=HANGING and not ragged, **options)
+                set_ragged = result is not None and not ragged and too_loose(result[3])
+                if set_ragged:  # a short paragraph that cannot be justified well at this measure
+                    result = fragbreak.break_frag_words(para, groups, widths, ragged=True, hanging=False, **options)
+            if key is not None:
+                if len(_RUN_RESULTS) > 500:
+                    _RUN_RESULTS.clear()
+                _RUN_RESULTS[key] = None if result is None else (
+                    [ln.clone() for ln in result[0]], tuple(result[1]), result[2], set_ragged)
+            if result is None:
+                return None
+            lines, para.frags, hyphenated = result[0], result[1], result[2]
+        para.anso_source = None  # its frags are now the frag words as laid: broken again, they are broken from these
     para._anso_ragged = set_ragged  # MeasuredParagraph draws it left-aligned (layout/inline.py)
     para._anso_hanging = HANGING and style.alignment == TA_JUSTIFY and not set_ragged  # the lines count it
     para._anso_runs = True
