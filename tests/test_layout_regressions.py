@@ -17,7 +17,7 @@ import yaml
 from anso_pdf import pipeline
 from anso_pdf.layout.grid import page_grid
 from conftest import ROOT, norm_words
-from test_generated_issues import _make_photos, read_back, rejoined
+from test_generated_issues import _make_photos, check_pdf, read_back, rejoined
 
 CASES = ROOT / "tests" / "cases" / "layout-regressions"
 _MARKUP = re.compile(r"\*\*|\*|\[([^\]]*)\]\([^)]*\)")
@@ -28,7 +28,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[s
     folder = tmp_path_factory.mktemp("layout-regressions")
     _make_photos(folder / "photos")
     out = {}
-    for name in ("i41", "i29"):
+    for name in ("i41", "i29", "jump-room"):
         path = folder / f"{name}.yaml"
         shutil.copy(CASES / path.name, path)
         built = pipeline.build(path, ["email"])  # the proof runs too: it would refuse a false page
@@ -226,3 +226,39 @@ def test_splitting_a_paragraph_leaves_the_whole_paragraph_as_it_was() -> None:
         assert printed((parts[0], 120), (parts[1], 300)) == words, lines
         assert printed((para, 300)) == words, lines
     assert hyphenated  # some of the splits did end on a hyphen
+
+
+def printed_words(issue: dict[str, Any]) -> list[list[str]]:
+    """Per section, the words it prints once each: its texts, captions, event titles and places (pull quotes
+    repeat words, and the contents box the titles)."""
+    out = []
+    for section, texts in zip(issue["sections"], sections(issue), strict=True):
+        words = [w for text in texts for w in text]
+        for part in [section, *section.get("articles", [])]:
+            for image in part.get("images", []):
+                words += image.get("caption", "").split()
+        for item in section.get("events", {}).get("items", []):
+            words += item["title"].split() + item.get("place", "").split()
+        out.append(words)
+    return out
+
+
+def test_a_run_with_no_line_under_it_for_the_jump_line_goes_on_after_the_jump(rendered: dict[str, Any]) -> None:
+    """The jump line of 'Part 2', which may continue, was set at the foot of page 1's empty last column: its
+    article's heading and one line filled the first column to the foot, and with a line kept there the heading had
+    no room for two lines of its text (the proof refused the page). The article goes on after the jump now, and
+    the jump line is under the section's last block on page 1, the photo across the columns."""
+    issue, pdf, grid = rendered["jump-room"]
+    check_pdf(pdf, issue, printed_words(issue))  # four pages, every word, true contents numbers and jump lines
+    pages = [page.text() for page in read_back(pdf)]
+    assert re.findall(r"Continued on page (\d)", pages[0]) == ["3"]
+    assert "Continued from page 1: Part 2" in " ".join(pages[2].split())
+    # the article after the photo starts on page 3, under the head
+    boxes = read_back(pdf)[0].words
+    jump = next(b for b in boxes if b[4] == "Continued")
+    caption = [b for b in boxes if b[4] == "science" and b[3] <= jump[1] + 0.5 and b[0] < jump[0]]
+    assert caption, "the photo's caption is on page 1, above the jump line"
+    below = [b for b in boxes if b[1] > caption[-1][3] + 0.5 and b[4] not in ("Continued", "on", "page", "3")]
+    assert below == [], below  # nothing of the article under the photo on page 1
+    page3 = " ".join(rejoined(pages[2]))
+    assert page3.index(" ".join(norm_words("Continued from page 1"))) < page3.index(" ".join(norm_words("Science Report")))

@@ -163,6 +163,25 @@ def test_a_jump_keeps_one_line_of_the_last_column_for_the_jump_line() -> None:
     assert [repr(b) for b in rest] == ["Lines(11, 'p')"]
 
 
+def test_a_jump_keeps_a_line_under_the_text_when_the_text_ends_before_the_last_column() -> None:
+    filler = ColumnFiller(10)
+    # all four lines fit in the first column, to its foot: the line under them is kept (two lines each side of
+    # the split, no widow), and the rest goes on after the jump
+    columns, rest = filler.fill_for_jump([Lines(4, "a", leading=10)], 2, 100, 40)
+    assert shape(columns) == [[("Lines(2, 'a')", 0, 20)], []]
+    assert [repr(b) for b in rest] == ["Lines(2, 'a')"]
+
+
+def test_a_jump_sets_none_of_a_run_that_cannot_keep_a_line_under_it() -> None:
+    filler = ColumnFiller(10)
+    # a heading and its two lines fill the first column to the foot; with a line kept the heading cannot start
+    # there (two lines of its text under it), and the empty second column is not under the text: all of the run
+    # goes on after the jump (it set the jump line at the foot of the empty column, issue #12's generated issues)
+    columns, rest = filler.fill_for_jump([Box(20, "h", keep_with_next=True), Lines(2, "p", leading=10)], 2, 100, 40)
+    assert shape(columns) == [[], []]
+    assert [repr(b) for b in rest] == ["Box(20, 'h')", "Lines(2, 'p')"]
+
+
 # --- the cursor and the page book ---------------------------------------------------------------------------
 
 

@@ -145,19 +145,19 @@ class ColumnFiller:
         """Fill the columns of a page a section leaves: the last column keeps one line for the jump line. When the
         text stops before the last column (a heading that cannot start in it), the last column the text reaches
         keeps that line instead and the columns after it stay empty: the jump line is set under the section's
-        own text, not under what is above it in another column."""
-        last, best = columns - 1, None
+        own text, not under what is above it in another column. When that column cannot keep a line either (a
+        heading and the two lines it keeps with), none of the run is set here: all of it goes on after the jump,
+        and the jump line goes under the section's last block above the run."""
+        last = columns - 1
         while True:
             heights = [avail] * columns
             heights[last] -= self.L
             heights[last + 1 :] = [0.0] * (columns - last - 1)
             filled, rest = self.fill(run, width, heights)
             used = [i for i, column in enumerate(filled) if column.placed]
-            if not used and best is not None:
-                return best  # that column cannot keep a line: as filled before (a fault the proof stops)
-            if not rest or not used or used[-1] == last or last == 0:
+            if not used or used[-1] == last or last == 0:
                 return filled, rest
-            best, last = (filled, rest), used[-1]
+            last = used[-1]
 
     def no_widow_over_the_page(self, run: Sequence[Any], columns: int, width: float, avail: float,
                                filled: list[Column], rest: list[Any], next_width: float) -> tuple[list[Column], list[Any]]:
