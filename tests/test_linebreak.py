@@ -46,10 +46,10 @@ def _fonts() -> None:
 
 def style(*, hyphenation: bool = True, **extra: object) -> ParagraphStyle:
     """The body style as layout/styles.py sets it (justified, pyphen, ReportLab's 5 % squeeze)."""
-    settings: dict[str, object] = {"alignment": TA_JUSTIFY, **extra}
-    return ParagraphStyle("body", fontName=FONT, fontSize=SIZE, leading=LEADING,
-                          hyphenationLang=HYPHENATE if hyphenation else "", embeddedHyphenation=0, uriWasteReduce=0,
-                          splitLongWords=1, allowWidows=0, allowOrphans=0, **settings)
+    settings: dict[str, object] = {"alignment": TA_JUSTIFY, "fontSize": SIZE, "leading": LEADING, **extra}
+    return ParagraphStyle("body", fontName=FONT, hyphenationLang=HYPHENATE if hyphenation else "",
+                          embeddedHyphenation=0, uriWasteReduce=0, splitLongWords=1, allowWidows=0, allowOrphans=0,
+                          **settings)
 
 
 def ragged_style(*, hyphenation: bool = True, **extra: object) -> ParagraphStyle:
@@ -500,6 +500,59 @@ def test_a_split_paragraph_of_several_runs_keeps_its_lines():
     rest.wrap(NARROW, 10_000)
     assert texts(first.blPara) + texts(rest.blPara) == lines
     assert rest._anso_hanging and len(rest.breakLines([NARROW]).lines) == len(lines) - 3
+
+
+def _lines_of(para: Paragraph) -> list[tuple[str, str, float]]:
+    """Each fragment of each line: its text, face and link, and each line's extra space."""
+    return [(f"{ln.extraSpace:.6f}", "|".join(f"{getattr(w, 'text', '')}@{w.fontName}@{getattr(w, 'link', None)}"
+                                               for w in ln.words), ln.wordCount) for ln in para.blPara.lines]
+
+
+def _forget_paragraphs() -> None:
+    from anso_pdf.layout import fragbreak, inline
+
+    inline._PARSED.clear()
+    inline._PARSED_IN.clear()
+    LB._RUN_RESULTS.clear()
+    fragbreak._FOUND.clear()
+
+
+def test_paragraphs_made_again_share_their_breaks_only_when_they_are_the_same():
+    """Each layout attempt makes its paragraphs anew: one of the same runs, in a style that differs only in leading,
+    takes the lines the first was broken into (layout/linebreak.py, `_RUN_RESULTS`), and they are the lines a first
+    break gives. The same words with another link, in bold or at another size are parsed and broken for themselves."""
+    text = paragraphs(1, seed=15)[0]
+    _forget_paragraphs()
+    first = paragraph(RUNS["link"](text), style())
+    first.wrap(NARROW, 10_000)
+    again = paragraph(RUNS["link"](text), style(leading=LEADING + 1.5))
+    again.wrap(NARROW, 10_000)
+    assert again.frags is not first.frags and _lines_of(again) == _lines_of(first)
+    assert all(a is not b for a, b in zip(again.blPara.lines, first.blPara.lines, strict=True))
+    other_link = [Run(r.text, r.bold, r.italic, "https://example.com/other" if r.href else None)
+                  for r in RUNS["link"](text)]
+    variants = {"another link": (other_link, style()), "bold": (RUNS["bold"](text), style()),
+                "another size": (RUNS["link"](text), style(fontSize=SIZE + 1))}
+    for name, (runs, st) in variants.items():
+        shared = paragraph(runs, st)
+        shared.wrap(NARROW, 10_000)
+        _forget_paragraphs()
+        alone = paragraph(runs, st)
+        alone.wrap(NARROW, 10_000)
+        assert _lines_of(shared) == _lines_of(alone), name
+        assert _lines_of(shared) != _lines_of(first), name
+        paragraph(RUNS["link"](text), style()).wrap(NARROW, 10_000)  # the first one's breaks known again
+
+
+def test_a_paragraph_with_no_room_to_split_keeps_its_lines():
+    """ReportLab's split drops a paragraph's lines when it has no room for two of them; the paragraph keeps them
+    (it was broken again at its next wrap, at the same measure, to the same lines)."""
+    para = paragraph(RUNS["link"](paragraphs(1, seed=16)[0]), style())
+    para.wrap(NARROW, 10_000)
+    lines = para.blPara
+    assert para.split(NARROW, LEADING) == []
+    assert para.blPara is lines
+    assert para.wrap(NARROW, 10_000)[1] == len(lines.lines) * LEADING
 
 
 @pytest.mark.parametrize("make_style", [style, ragged_style], ids=["justified", "ragged"])

@@ -169,7 +169,10 @@ class MeasuredParagraph(Paragraph):
         copies of the parsed frags."""
         if frags is not None or not isinstance(text, str) or bulletText is not None:
             return super()._setup(text, style, bulletText, frags, cleaner)
-        key = (text, _parsed_in(style))
+        settings = _parsed_in(style)
+        if settings is None:
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        key = (text, settings)
         got = _PARSED.get(key)
         if got is None:
             super()._setup(text, style, bulletText, frags, cleaner)
@@ -282,7 +285,8 @@ def paragraph(content: str | Iterable[Run], style: ParagraphStyle, *, bullet: bo
     markup = runs_markup(runs, style)
     para = MeasuredParagraph(markup, style, bulletText="\u2022" if bullet else None)
     para.anso_words = sum(len(r.text.split()) for r in runs)  # type: ignore[attr-defined]
-    para.anso_source = (markup, bullet, _parsed_in(style))  # type: ignore[attr-defined]  # (linebreak._break_runs)
+    settings = _parsed_in(style)
+    para.anso_source = None if settings is None else (markup, bullet, settings)  # type: ignore[attr-defined]
     return para
 
 
@@ -291,17 +295,22 @@ _PARSED: dict[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...]]] = {}  # 
 # What of a style the markup parser reads to make a paragraph's frags: all but the vertical settings
 _VERTICAL = {"leading", "spaceBefore", "spaceAfter", "allowOrphans", "allowWidows"}
 _PARSE_SETTINGS = tuple(sorted(set(ParagraphStyle.defaults) - _VERTICAL))
-_PARSED_IN: dict[int, tuple[ParagraphStyle, tuple[Any, ...]]] = {}
+_PARSED_IN: dict[int, tuple[ParagraphStyle, tuple[Any, ...] | None]] = {}
 
 
-def _parsed_in(style: ParagraphStyle) -> tuple[Any, ...]:
+def _parsed_in(style: ParagraphStyle) -> tuple[Any, ...] | None:
     """The style's settings that decide how a paragraph's markup is parsed, made once per style: paragraphs of the
     same markup parsed in styles that agree on these have the same frags (and are broken the same)."""
     got = _PARSED_IN.get(id(style))
     if got is None or got[0] is not style:
         if len(_PARSED_IN) > 1000:
             _PARSED_IN.clear()
-        got = _PARSED_IN[id(style)] = (style, tuple(getattr(style, k, None) for k in _PARSE_SETTINGS))
+        settings: tuple[Any, ...] | None = tuple(getattr(style, k, None) for k in _PARSE_SETTINGS)
+        try:
+            hash(settings)
+        except TypeError:  # a setting that cannot be a key (a list): such paragraphs are parsed and broken anew
+            settings = None
+        got = _PARSED_IN[id(style)] = (style, settings)
     return got[1]
 
 
