@@ -4,7 +4,8 @@ an email PDF whose text, read back with poppler, keeps every rule of the proof (
 jump lines that lead where the text goes on, every word, nothing outside the page), or located errors. Never an
 internal error, never an unlocated message, never a false PDF.
 
-ANSO_GENERATED_EXAMPLES sets the number of examples (CI: the default below; tests/README.md gives a larger run).
+ANSO_GENERATED_EXAMPLES sets the number of examples (CI: the default below; tests/README.md gives a larger run). A
+layout fault the proof stops (a valid issue refused) fails the test too, unless ANSO_GENERATED_STRICT=0.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ from anso_pdf.units import PAGE_SIZES
 from conftest import norm_words
 from issue_factory import WORDS
 
-EXAMPLES = int(os.environ.get("ANSO_GENERATED_EXAMPLES", "50"))
+EXAMPLES = int(os.environ.get("ANSO_GENERATED_EXAMPLES", "400"))
+# A valid issue the proof refuses (a layout fault, "a fault in anso-pdf") fails the test; ANSO_GENERATED_STRICT=0
+# counts such examples as located errors instead (to see the share of them in a larger run)
+STRICT = os.environ.get("ANSO_GENERATED_STRICT", "1") != "0"
 PHOTOS = {  # name -> (size, how it is made): tiny, so that each example costs little
     "wide.jpg": (48, 27), "tall.jpg": (24, 36), "square.png": (32, 32), "panorama.jpg": (64, 16),
     "flat.png": (20, 15), "noise.png": (30, 20),
@@ -301,8 +305,7 @@ def test_generated_issues_give_a_true_pdf_or_located_errors(workspace: Path, cas
             assert d.span is not None and d.span.file == "issue.yaml" and d.span.line >= 1, str(d)
         proof_breach = any("fault in anso-pdf" in (d.hint or "") for d in exc.errors)
         event("located errors" + (" (the proof found a layout fault)" if proof_breach else ""))
-        if os.environ.get("ANSO_GENERATED_STRICT"):
-            assert not any("fault in anso-pdf" in (d.hint or "") for d in exc.errors), [str(d) for d in exc.errors]
+        assert not (STRICT and proof_breach), [str(d) for d in exc.errors]
         return
     pdf = workspace / "issue.pdf"
     pdf.write_bytes(built.pdfs["email"])
