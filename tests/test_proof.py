@@ -258,3 +258,38 @@ def test_with_draft_a_breach_is_marked_on_the_page_instead(tmp_path):
     page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(out), "-"], capture_output=True, text=True,
                            check=True).stdout
     assert "PROOF: the contact box does not fit" in page1
+
+
+HEADLESS = """newsletter: {name: Science, issue: Issue 7, date: May 2026}
+sections:
+- title: Part 1 science
+  show_title: false
+  body: Unit1 Report.
+  quote: {text: Science science}
+  articles:
+  - {title: Science, body: Report., quote: {text: Science science}}
+- title: Part 2 science
+  show_title: false
+  body: Unit2 Report.
+  quote: {text: Science science}
+style: {columns: 3}
+"""
+
+
+def test_a_pull_quote_set_after_its_sections_text_stays_the_sections(tmp_path):
+    """A section's last pull quote, set in the third column after all its words, belongs to it, not to the next
+    section, which has no heading (the proof refused this issue: issue #12's generated issues)."""
+    path = tmp_path / "headless.yaml"
+    path.write_text(HEADLESS, encoding="utf-8")
+    issue = pipeline.load(path)
+    laid_out = lay_out(issue, Diagnostics())
+    quotes = [p for p in laid_out.pages[0].placed if isinstance(p.flowable, F.PullQuote)]
+    assert [p.section for p in quotes] == ["s1", "s1", "s2"]
+    assert max(p.x for p in quotes[:2]) > max(p.x for p in laid_out.pages[0].placed if p.section == "s1"
+                                              and not isinstance(p.flowable, F.PullQuote)) - 1
+    assert proof.prove(issue, laid_out) == []
+    # and a quote the section does not print is still caught
+    laid_out.pages[0].placed.remove(quotes[1])
+    found = messages(issue, laid_out)
+    assert any("section 'Part 1 science': its pull quotes are not printed as written (1 printed, 2 in the file)" in m
+               for m in found), found

@@ -206,6 +206,16 @@ def out_of_order(placed: list[Placed], area: Area) -> list[Placed]:
 # --- the proof ------------------------------------------------------------------------------------------------
 
 
+def _owed(f: Any, e: Expected, photos: int, quotes: int) -> bool:
+    """Is this block a pull quote or photos (they carry none of the section's words) that the section has yet to
+    print? Then it is the section's own, though all its words are read: it does not start the next section that
+    has no heading."""
+    if isinstance(f, F.PullQuote):
+        return quotes < len(e.quotes)
+    cells = sum(isinstance(c, F.CaptionedPhoto) for c in (f.cells if isinstance(f, F.Row) else [f]))
+    return cells > 0 and photos + cells <= len(e.photos)
+
+
 def _box(p: Placed) -> tuple[float, float, float, float]:
     return (p.x, p.y, p.width, p.height)
 
@@ -393,6 +403,8 @@ class Proof:
                 after = cur if 0 <= cur < none else max(started, default=-1)
                 headless_next = next((i for i in range(after + 1, none) if i not in started), none)
                 headless = headless_next < none and not expected[headless_next].section.show_title
+                if headless and 0 <= cur < none and _owed(f, expected[cur], len(photos[cur]), len(quotes[cur])):
+                    headless = False  # a pull quote or photo the section still has to print is the section's
                 if heading or not 0 <= cur < none or (match[cur].complete and headless and cur not in jumps):
                     # a heading says which section starts (a section may be moved to a later page whole, its
                     # numbers true); text without a heading starts the next section of the file that has none
