@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from anso_pdf import pipeline
+from anso_pdf.diagnostics import Diagnostics
+from anso_pdf.layout import lay_out
 from anso_pdf.layout.grid import page_grid
 from conftest import ROOT, norm_words
 from test_generated_issues import _make_photos, check_pdf, read_back, rejoined
@@ -28,7 +30,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[s
     folder = tmp_path_factory.mktemp("layout-regressions")
     _make_photos(folder / "photos")
     out = {}
-    for name in ("i41", "i29", "jump-room"):
+    for name in ("i41", "i29", "jump-room", "quote-jump"):
         path = folder / f"{name}.yaml"
         shutil.copy(CASES / path.name, path)
         built = pipeline.build(path, ["email"])  # the proof runs too: it would refuse a false page
@@ -51,6 +53,8 @@ def paragraphs(issue: dict[str, Any]) -> list[list[str]]:
         for part in [section, *section.get("articles", [])]:
             if part is not section:
                 out.append(norm_words(part["title"]))
+            if "intro" in part:
+                out.append(norm_words(_MARKUP.sub(lambda m: m.group(1) or "", part["intro"])))
             out += [norm_words(_MARKUP.sub(lambda m: m.group(1) or "", p)) for p in part["body"].split("\n\n")]
         for key in ("events", "gallery"):
             if key in section:
@@ -262,3 +266,17 @@ def test_a_run_with_no_line_under_it_for_the_jump_line_goes_on_after_the_jump(re
     assert below == [], below  # nothing of the article under the photo on page 1
     page3 = " ".join(rejoined(pages[2]))
     assert page3.index(" ".join(norm_words("Continued from page 1"))) < page3.index(" ".join(norm_words("Science Report")))
+
+
+def test_a_section_that_may_jump_does_not_jump_for_its_pull_quote_alone(rendered: dict[str, Any]) -> None:
+    """'Beta' may continue on page 4; its intro and its one paragraph fitted at the foot of page 1 but its pull
+    quote, set after them, did not: "Continued on page 4" led to the quote and no text (the proof refused the
+    page). The quote now goes before the section's last text, so what goes on after the jump is text."""
+    issue, pdf, grid = rendered["quote-jump"]
+    check_pdf(pdf, issue, printed_words(issue))
+    pages, ons, froms = read_story(pdf, grid, issue)
+    assert ons == [(1, 4)] and froms == [(4, 1, "Beta")]
+    # after the jump: the head, the quote, then the section's last text (the quote is no longer the last block)
+    laid = lay_out(pipeline.load(CASES / "quote-jump.yaml"), Diagnostics())
+    beta = [[p.ident or type(p.flowable).__name__ for p in page.placed if p.section == "s2"] for page in laid.pages]
+    assert beta == [["s2.title", "s2.lead.intro1", "JumpLine"], [], [], ["GridPad", "s2.lead.quote", "s2.lead.p1"]]

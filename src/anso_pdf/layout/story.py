@@ -77,6 +77,8 @@ class StoryBuilder:
             self.events(story, section.events, f"{key}.events")
         if section.gallery:
             self.gallery(story, section.gallery, f"{key}.gallery")
+        if section.continues_on is not None:
+            _no_quote_last(story.items)
         return story
 
     def article(self, story: SectionStory, article: Article, ident: str, *, first: bool) -> None:
@@ -194,3 +196,19 @@ class _GalleryPhoto(F.CaptionedPhoto):
         self.width = aw
         self.height = self.photo_h + (4 + self.caption_h if self.caption else 0)
         return aw, self.height
+
+
+def _no_quote_last(items: list[Item]) -> None:
+    """A section that may jump does not end on a pull quote: set after its last text, a quote with no room left at
+    the foot of the page would go on alone after the jump, and "Continued on page N" would lead to a quote and no
+    text (issue #12's generated issues found it). The quote goes before the section's last text block instead,
+    unless a heading or a block across the columns comes first."""
+    if not items or not isinstance(items[-1].flowable, F.PullQuote):
+        return
+    for k in range(len(items) - 2, -1, -1):
+        block = items[k].flowable
+        if items[k].spans or getattr(block, "keep_with_next", False) or isinstance(block, F.PullQuote):
+            return
+        if not isinstance(block, F.CaptionedPhoto):
+            items.insert(k, items.pop())
+            return
