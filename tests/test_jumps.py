@@ -131,3 +131,20 @@ def test_case1_a_section_with_no_room_on_its_page_is_set_whole_where_it_was_to_c
     assert not any("Continued" in text for text in pages)
     assert not any(isinstance(p.flowable, JumpLine) for page in laid.pages for p in page.placed)
     assert any("Research Highlights" in w and "no room to start on page 2" in w for w in warnings)
+
+
+def test_a_section_that_starts_on_or_after_its_continues_on_page_is_told(tmp_path: Path) -> None:
+    """'Beta' may continue on page 2, but the section before it fills pages 1-2, so it starts on page 3: the editor
+    is told that it cannot continue on page 2, and where it goes on, and the numbers printed are true."""
+    path = tmp_path / "late.yaml"
+    path.write_text(yaml.safe_dump({
+        "newsletter": {"name": "Science", "issue": "Issue 7", "date": "May 2026"},
+        "sections": [{"title": "Alpha", "body": prose(1500, 5)}, {"title": "Beta", "continues_on": 2, "body": prose(500, 6)},
+                     {"title": "Gamma", "page": 4, "body": prose(60, 7)}]}, sort_keys=False), encoding="utf-8")
+    built = pipeline.build(path, ["email"])
+    assert built.laid_out.section_pages["s2"] == 3
+    warnings = [str(d) for d in built.warnings]
+    assert any("late.yaml:" in w and "section 'Beta' starts on page 3, so it cannot continue on page 2 "
+               "(continues_on: 2)" in w and "give continues_on a page after 3, or remove it" in w for w in warnings), warnings
+    pages = pdf_pages_text(built.pdfs["email"])
+    assert _contents_page(pages, "Beta") == 3 and _page_of_heading(pages, "Beta") == 3

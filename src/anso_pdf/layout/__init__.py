@@ -139,6 +139,15 @@ def lay_out(issue: Issue, diags: Diagnostics,
             diags.warning(section.span, f"section '{section.title}' has no room to start on page {left}, so all of "
                           f"it is set on page {start}, where it was to continue",
                           f"to start it on page {left}, shorten what comes before it there")
+    for section in issue.sections:
+        start, target = final.pagination.section_pages.get(section.key), section.continues_on
+        if target is not None and start is not None and target <= start and section.key not in final.pagination.moved:
+            went = final.pagination.continuation_pages.get(section.key)
+            diags.warning(section.span, f"section '{section.title}' starts on page {start}, so it cannot continue on "
+                          f"page {target} (continues_on: {target})"
+                          + (f"; it goes on on page {went}, as the jump lines say" if went else ""),
+                          (f"give continues_on a page after {start}, or remove it" if start < PAGES else "remove "
+                           "continues_on") + "; to start the section earlier, shorten what comes before it")
     for page in range(1, PAGES + 1):
         share = final.empty_share[page]
         if share > UNDERFULL:
