@@ -397,3 +397,19 @@ def test_a_jump_line_goes_under_the_last_column_the_text_reaches() -> None:
     # one (under s0's text)
     assert where(result, 1)[2:] == [("s1.p1", 0, L, 2 * L), ("JumpLine", 0, 0, L)]
     assert [p[0] for p in where(result, 3)] == ["GridPad", "s1.ph"]
+
+
+def test_a_section_with_no_room_for_its_run_and_a_jump_line_starts_on_the_next_page() -> None:
+    grid = small_grid()
+    result = paginate(grid, styles(), [
+        story("s0", [(Lines(34, "s0.p1"), False)]),
+        story("s1", [(Lines(2, "s1.p1"), False), (Box(4 * L, "s1.ph"), True)], continues_on=3),
+        story("s2", [(Lines(4, "s2.p1"), False)], page=3),
+    ])
+    # s0 balances 17 + 17 and leaves 2 lines: s1's two lines would fill them to the foot with no line left for a
+    # jump line, and nothing of s1 is on page 1, so s1 starts on page 2 (a jump line on page 1 would be under s0)
+    assert [p[0] for p in where(result, 1)] == ["s0.p1", "s0.p1"]
+    assert where(result, 2)[0] == ("s1.p1", 0, 18 * L, 2 * L)
+    assert [p[0] for p in where(result, 2)] == ["s1.p1", "s1.ph"]
+    assert result.section_pages["s1"] == 2 and "s1" not in result.continuation_pages
+    assert result.fits

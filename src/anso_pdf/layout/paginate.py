@@ -396,6 +396,8 @@ class Paginator:
             columns, rest = filler.balance(run, area.columns, area.column_width, avail)
             if not rest and may_break and followed and self._no_line_under(columns, avail):
                 columns, rest = filler.fill_for_jump(run, area.columns, area.column_width, avail)
+                if rest and self._starts_on_next_page(columns):
+                    continue
                 if rest:
                     self._place_columns(columns, area)
                     self._jump_line_at_foot(columns, avail)
@@ -407,6 +409,8 @@ class Paginator:
                 return []
             if may_break and (any(c.placed for c in columns) or self._has_content_here()):
                 columns, rest = filler.fill_for_jump(run, area.columns, area.column_width, avail)
+                if self._starts_on_next_page(columns):
+                    continue
                 self._place_columns(columns, area)
                 self._jump_line_at_foot(columns, avail)
                 return rest
@@ -421,6 +425,15 @@ class Paginator:
             run = rest
             cur.new_page()
         return []
+
+    def _starts_on_next_page(self, columns: list[Column]) -> bool:
+        """Filled for a jump, the run leaves nothing here: when nothing of the section is on the page either (and
+        the page is not a fresh one), the section starts on the next page, where it may jump from; a jump line here
+        would be under another section. Turns the page when so."""
+        if any(c.placed for c in columns) or self._has_content_here() or self.cursor.fresh:
+            return False
+        self.cursor.new_page()
+        return True
 
     def _no_line_under(self, columns: list[Column], avail: float) -> bool:
         """Would the last column with anything in it leave less than a line under it (for a jump line)?"""
