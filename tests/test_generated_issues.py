@@ -29,6 +29,7 @@ from PIL import Image
 
 from anso_pdf import pipeline
 from anso_pdf.diagnostics import IssueError
+from anso_pdf.layout.grid import Area, PageGrid, page_grid
 from anso_pdf.units import PAGE_SIZES
 from conftest import norm_words
 from issue_factory import WORDS
@@ -69,6 +70,7 @@ def paragraph(draw: Any, max_words: int) -> tuple[str, list[str]]:
     and their emphasis come from a drawn seed (a draw a word cost a tenth of each example's time)."""
     n = draw(st.integers(1, max_words))
     rnd = random.Random(draw(st.integers(0, 2**32 - 1)))
+    bullets = n >= 4 and draw(st.integers(0, 7)) == 0  # a bullet list: a line starting with "- " starts an item
     out, printed = [], []
     for i in range(n):
         w = rnd.choice(WORDS)
@@ -76,14 +78,15 @@ def paragraph(draw: Any, max_words: int) -> tuple[str, list[str]]:
         shown = w.capitalize() if i == 0 else w
         printed.append(shown)
         if style == "bold":
-            out.append(f"**{shown}**")
+            word_ = f"**{shown}**"
         elif style == "italic":
-            out.append(f"*{shown}*")
+            word_ = f"*{shown}*"
         elif style == "link":
-            out.append(f"[{shown}](https://example.org/{w})")
+            word_ = f"[{shown}](https://example.org/{w})"
         else:
-            out.append(shown)
-    return " ".join(out) + ".", printed
+            word_ = shown
+        out.append(("\n- " if i and i % 3 == 0 else "- " if not i else "") + word_ if bullets else word_)
+    return " ".join(out).replace(" \n", "\n") + ".", printed
 
 
 @st.composite
@@ -99,6 +102,13 @@ def photo(draw: Any, words_out: list[str], gallery: bool = False) -> dict[str, A
         caption = " ".join(draw(st.lists(word, min_size=1, max_size=12)))
         entry["caption"] = caption
         words_out.extend(caption.split())
+    if draw(st.integers(0, 3)) == 0:
+        credit = " ".join(draw(st.lists(word, min_size=1, max_size=3))).title()
+        entry["credit"] = credit  # printed "Photo: ..." after the caption
+        words_out.extend(credit.split())
+    if draw(st.integers(0, 3)) == 0:
+        entry["focus"] = draw(st.sampled_from(["top", "bottom", "left", "right", "center", "top left",
+                                               ["20%", "80%"], ["90%", "10%"]]))
     if not gallery and draw(st.integers(0, 4)) == 0:
         entry["wide"] = True
     return entry
@@ -117,15 +127,34 @@ def generated_issue(draw: Any) -> tuple[dict[str, Any], list[list[str]]]:
         ws: list[str] = []
         title = f"Part {i + 1} " + " ".join(draw(st.lists(word, min_size=1, max_size=6)))
         section: dict[str, Any] = {"title": title}
-        ws += title.split()
+        if draw(st.integers(0, 7)) == 0:
+            section["show_title"] = False  # no heading: its text starts with a word of its own, to be found by
+        else:
+            ws += title.split()
+        if draw(st.integers(0, 5)) == 0:
+            section["contents_title"] = f"Part {i + 1}"
+        if draw(st.integers(0, 3)) == 0:
+            intro, intro_words = draw(paragraph(30))
+            section["intro"] = intro
+            ws += intro_words
         if i in pinned:
             section["page"] = pins[pinned.index(i)]
         if draw(st.integers(0, 5)) == 0:
             section["continues_on"] = draw(st.integers(section.get("page", 1) + 1, 4)) if section.get("page", 1) < 4 \
                 else 4
         body, body_words = draw(text_block(8 if i == long_section else 3, 120 if i == long_section else 50))
+        if section.get("show_title") is False:  # the word the section's first text starts with
+            if "intro" in section:
+                section["intro"] = f"Unit{i + 1} {section['intro']}"
+            else:
+                body = f"Unit{i + 1} {body}"
+            body_words = [f"Unit{i + 1}", *body_words]
         section["body"] = body
         ws += body_words
+        if draw(st.integers(0, 5)) == 0:
+            section["quote"] = {"text": " ".join(draw(st.lists(word, min_size=2, max_size=12))).capitalize()}
+            if draw(st.booleans()):
+                section["quote"]["by"] = " ".join(draw(st.lists(word, min_size=1, max_size=3))).title()
         if draw(st.integers(0, 3)) == 0:
             section["articles"] = []
             for _ in range(draw(st.integers(1, 2))):
@@ -147,7 +176,17 @@ def generated_issue(draw: Any) -> tuple[dict[str, Any], list[list[str]]]:
             items = []
             for n in range(draw(st.integers(1, 5))):
                 e_title = " ".join(draw(st.lists(word, min_size=1, max_size=6))).capitalize()
-                item: dict[str, Any] = {"date": f"2026-{draw(st.integers(1, 12)):02d}-{10 + n:02d}", "title": e_title}
+                month = draw(st.integers(1, 12))
+                item: dict[str, Any] = {"date": f"2026-{month:02d}-{10 + n:02d}", "title": e_title}
+                kind = draw(st.integers(0, 5))
+                if kind == 0:
+                    item["date"] = f"2026-{month:02d}"  # a month
+                elif kind == 1:
+                    item["end"] = f"2026-{month:02d}-{20 + n:02d}"
+                elif kind == 2:
+                    item["label"] = draw(st.sampled_from(["Late Oct.", "TBC", "All day"]))
+                if draw(st.integers(0, 3)) == 0:
+                    item["url"] = f"https://example.org/event/{n}"
                 ws += e_title.split()
                 if draw(st.booleans()):
                     place = " ".join(draw(st.lists(word, min_size=1, max_size=3))).capitalize()
@@ -167,13 +206,30 @@ def generated_issue(draw: Any) -> tuple[dict[str, Any], list[list[str]]]:
     newsletter: dict[str, Any] = {"name": " ".join(name_words).title(), "issue": "Issue 7", "date": "May 2026"}
     if draw(st.booleans()):
         newsletter["tagline"] = " ".join(draw(st.lists(word, min_size=1, max_size=6))).capitalize()
+    if draw(st.integers(0, 4)) == 0:
+        newsletter["language"] = draw(st.sampled_from(["de", "fr", "es", "en-GB"]))
     issue: dict[str, Any] = {"newsletter": newsletter, "sections": sections}
+    if draw(st.integers(0, 7)) == 0:
+        issue["contents"] = {"show": False}
+    elif draw(st.integers(0, 7)) == 0:
+        issue["contents"] = {"title": "In this issue"}
     if draw(st.booleans()):
         lines = draw(st.sampled_from([2, 4, 6, 12, 30, 45]))
         issue["contact"] = {"address": "\n".join(f"{draw(word).capitalize()} building {n}" for n in range(lines)) + "\n",
                             "email": "office@example.org"}
+        if draw(st.booleans()):
+            issue["contact"]["phone"] = "+1 555 0100"
+            issue["contact"]["website"] = "https://example.org"
+    style: dict[str, Any] = {}
     if draw(st.integers(0, 4)) == 0:
-        issue["style"] = {"columns": 3}
+        style["columns"] = 3
+    if draw(st.integers(0, 4)) == 0:
+        style["page_size"] = "Letter"
+    if draw(st.integers(0, 5)) == 0:
+        style["colors"] = {"primary": draw(st.sampled_from(["#7A1F3D", "#1B5E20", "#000000"])),
+                           "accent": draw(st.sampled_from(["#F2A900", "#00838F", "#9E9E9E"]))}
+    if style:
+        issue["style"] = style
     return issue, printed
 
 
@@ -247,14 +303,17 @@ def first_page_with(pages: list[str], words: list[str]) -> int | None:
     return None
 
 
-def check_pdf(pdf: Path, issue: dict[str, Any], printed: list[list[str]]) -> None:
+def check_pdf(pdf: Path, issue: dict[str, Any], printed: list[list[str]], grid: PageGrid | None = None) -> None:
+    """The PDF read back keeps the rules of the proof; `grid` is the issue's page grid (default: A4 with a
+    sidebar)."""
     read = read_back(pdf)
     assert len(read) == 4
     pages = [page.text() for page in read]
+    size = PAGE_SIZES[issue.get("style", {}).get("page_size", "A4")]
     # nothing outside the page
     for number, page in enumerate(read, start=1):
         w, h = page.width, page.height
-        assert (w, h) == pytest.approx(PAGE_SIZES["A4"], abs=0.5)
+        assert (w, h) == pytest.approx(size, abs=0.5)
         for x0, y0, x1, y1, text in page.words:
             assert x0 >= -0.5 and x1 <= w + 0.5 and y0 >= -0.5 and y1 <= h + 0.5, (number, text, x0, y0, x1, y1)
     # every word, as often as it was written (pull quotes and the contents box may repeat words)
@@ -263,18 +322,22 @@ def check_pdf(pdf: Path, issue: dict[str, Any], printed: list[list[str]]) -> Non
     missing = {w: n - everything[w] for w, n in wanted.items() if everything[w] < n}
     assert not missing, missing
     # the contents box: its page numbers are the pages where the sections start (page 1 read without the sidebar,
-    # which repeats the titles)
-    sidebar_right = 212  # pt: the sidebar ends at 204 pt on A4, the story starts at 217 pt
-    story1 = read[0].text(sidebar_right, 600)
+    # which repeats the titles); a section with no heading is found by the word its text starts with
+    sidebar = grid.sidebar if grid is not None else Area(42.5, 0, 161.6, 0, 1, 12.8)  # A4's (sidebar ends at 204 pt)
+    sidebar_right = sidebar.x + sidebar.width + 6 if sidebar is not None else 0.0
+    story1 = read[0].text(sidebar_right, size[0])
     contents = read[0].text(0, sidebar_right)
     flow = [story1, *pages[1:]]
     starts = []
-    for section in issue["sections"]:
-        found = [n for n in range(1, 5) if re.search(r"(?<!: )\b" + re.escape(section["title"]) + r"\b",
-                                                     re.sub(r"\s+", " ", flow[n - 1]))]
+    for i, section in enumerate(issue["sections"]):
+        mark = re.escape(section["title"]) if section.get("show_title", True) else f"Unit{i + 1}"
+        found = [n for n in range(1, 5) if re.search(r"(?<!: )\b" + mark + r"\b", re.sub(r"\s+", " ", flow[n - 1]))]
         starts.append(found[0] if found else None)
     printed_pages = [int(n) for n in re.findall(r"\bp\.(\d)\b", contents)]
-    assert printed_pages == starts, (printed_pages, starts)
+    if issue.get("contents", {}).get("show", True):
+        assert printed_pages == starts, (printed_pages, starts)
+    else:
+        assert printed_pages == [], printed_pages
     # jump lines: "Continued on page N" on page P, and "Continued from page P" on page N
     for p, page in enumerate(pages, start=1):
         for n in re.findall(r"Continued on page (\d)", page):
@@ -309,6 +372,6 @@ def test_generated_issues_give_a_true_pdf_or_located_errors(workspace: Path, cas
         return
     pdf = workspace / "issue.pdf"
     pdf.write_bytes(built.pdfs["email"])
-    check_pdf(pdf, issue, printed)
+    check_pdf(pdf, issue, printed, page_grid(pipeline.load(path)))
     event("a PDF, read back true")
 
