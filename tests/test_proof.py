@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
 from anso_pdf import cache, pipeline, proof
@@ -293,3 +294,20 @@ def test_a_pull_quote_set_after_its_sections_text_stays_the_sections(tmp_path):
     found = messages(issue, laid_out)
     assert any("section 'Part 1 science': its pull quotes are not printed as written (1 printed, 2 in the file)" in m
                for m in found), found
+
+
+def test_a_section_with_no_heading_after_a_continuation_is_read_as_itself(tmp_path):
+    """Page 3 starts with a section that has no heading, after the end of another section's continuation: its
+    text starts it (the proof read it as more of the section that had jumped, and refused a true issue)."""
+    from issue_factory import prose
+
+    path = tmp_path / "after-jump.yaml"
+    path.write_text(yaml.safe_dump({
+        "newsletter": {"name": "Science", "issue": "Issue 7", "date": "May 2026"},
+        "sections": [{"title": "Alpha", "page": 1, "continues_on": 2, "body": prose(900, 21)},
+                     {"title": "Beta", "show_title": False, "page": 3, "body": "Unit2 " + prose(120, 22)},
+                     {"title": "Gamma", "page": 4, "body": prose(200, 23)}]}, sort_keys=False), encoding="utf-8")
+    issue = pipeline.load(path)
+    laid_out = lay_out(issue, Diagnostics())
+    assert laid_out.continuation_pages == {"s1": 2} and laid_out.section_pages["s2"] == 3
+    assert proof.prove(issue, laid_out) == []

@@ -405,7 +405,7 @@ class Proof:
                 headless = headless_next < none and not expected[headless_next].section.show_title
                 if headless and 0 <= cur < none and _owed(f, expected[cur], len(photos[cur]), len(quotes[cur])):
                     headless = False  # a pull quote or photo the section still has to print is the section's
-                if heading or not 0 <= cur < none or (match[cur].complete and headless and cur not in jumps):
+                if heading or not 0 <= cur < none or (match[cur].complete and headless):
                     # a heading says which section starts (a section may be moved to a later page whole, its
                     # numbers true); text without a heading starts the next section of the file that has none
                     title = _tokens_of(f.title, f.width) if heading else []
