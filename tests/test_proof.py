@@ -311,3 +311,23 @@ def test_a_section_with_no_heading_after_a_continuation_is_read_as_itself(tmp_pa
     laid_out = lay_out(issue, Diagnostics())
     assert laid_out.continuation_pages == {"s1": 2} and laid_out.section_pages["s2"] == 3
     assert proof.prove(issue, laid_out) == []
+
+
+def test_a_section_with_no_heading_before_a_section_moved_whole_is_read_as_itself(tmp_path):
+    """'Beta' has no room on page 1 and is moved whole to page 2, where it was to continue, after 'Gamma', pinned
+    there and set with no heading: Gamma's text starts Gamma (the proof took it for more of the section before, as
+    only the section right after in the file was looked at, and refused a true issue)."""
+    from issue_factory import prose
+
+    path = tmp_path / "moved.yaml"
+    path.write_text(yaml.safe_dump({
+        "newsletter": {"name": "Science", "issue": "Issue 7", "date": "May 2026"},
+        "sections": [{"title": "Alpha", "page": 1, "body": prose(320, 31)},
+                     {"title": "Beta", "continues_on": 2, "body": prose(150, 32)},
+                     {"title": "Gamma", "show_title": False, "page": 2, "body": "Unit3 " + prose(100, 33)},
+                     {"title": "Delta", "page": 4, "body": prose(200, 34)}]}, sort_keys=False), encoding="utf-8")
+    issue = pipeline.load(path)
+    laid_out = lay_out(issue, Diagnostics())
+    assert laid_out.section_pages == {"s1": 1, "s3": 2, "s2": 2, "s4": 4}
+    assert list(dict.fromkeys(p.section for p in laid_out.pages[1].placed if p.kind == "flow")) == ["s3", "s2"]
+    assert proof.prove(issue, laid_out) == []

@@ -401,8 +401,11 @@ class Proof:
                     continue
                 heading = isinstance(f, F.SectionHeading)
                 after = cur if 0 <= cur < none else max(started, default=-1)
-                headless_next = next((i for i in range(after + 1, none) if i not in started), none)
-                headless = headless_next < none and not expected[headless_next].section.show_title
+                # the next section to start that has no heading (a section with one may be set later: moved whole to
+                # the page it was to continue on, after a pinned section)
+                headless_next = next((i for i in range(after + 1, none)
+                                      if i not in started and not expected[i].section.show_title), none)
+                headless = headless_next < none
                 if headless and 0 <= cur < none and _owed(f, expected[cur], len(photos[cur]), len(quotes[cur])):
                     headless = False  # a pull quote or photo the section still has to print is the section's
                 if heading or not 0 <= cur < none or (match[cur].complete and headless):
