@@ -195,32 +195,21 @@ def break_frag_words(
     for number, (a, e, left, right) in enumerate(found.lines):
         start = len(laid)
         line_words: list[Any] = []
-        i = a
-        while i < e:  # group the line's pieces by word
-            j = i
-            while j + 1 < e and pieces.owner[j + 1] == pieces.owner[i]:
-                j += 1
-            owner = pieces.owner[i]
-            item = items[owner]
-            first = pieces.start[i]
-            stop = pieces.start[j] + len(pieces.texts[j])
-            broken = pieces.after[j] == linebreak._HYPHEN
+        for owner, first, stop, broken in pieces.by_word(a, e):
             if first == 0 and not broken:
                 line_words.append(words[owner])
             else:
-                line_words.append(item.cut(first, stop, broken, isinstance(words[owner], _HSFrag)))
+                line_words.append(items[owner].cut(first, stop, broken, isinstance(words[owner], _HSFrag)))
             if not broken:
                 line_words.extend(groups[owner][1:])
-            i = j + 1
         laid.extend(line_words)
         hyphen_end = isinstance(line_words[-1], _HYPHEN_CLASSES)
         hyphenated += hyphen_end
-        width = (widths[0] if number == 0 else widths[min(1, len(widths) - 1)])
-        line = _frag_line(line_words, width, left + right, start)
+        line = _frag_line(line_words, linebreak.measure_of(widths, number), left + right, start)
         lines.append(line)
         spaces = line.wordCount - 1 + sum(str(getattr(f, "text", "")).count("\u00a0") for f in line.words
                                            if not hasattr(f, "cbDefn"))
-        stretches.append(1.0 + line.extraSpace / (spaces * space) if spaces > 0 else 1.0)
+        stretches.append(linebreak.stretch_of(line.extraSpace, spaces, space))
         if hyphen_end and number < len(found.lines) - 1:
             f = line_words[-1][-1][0]
             laid.append(_InjectedFrag([0, (f.clone(_fkind=_FK_BREAK, text=""), "")]))

@@ -47,7 +47,7 @@ could give it other lines, and another height).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,6 +169,17 @@ class Pieces:
     start: list[int]  # where it starts in its word
     after: list[int]  # what follows it: _SPACE, _HYPHEN or _END
 
+    def by_word(self, a: int, e: int) -> Iterator[tuple[int, int, int, bool]]:
+        """The words of the line of pieces a..e - 1, each as (word, first character, end character, broken): the
+        part of the word on the line, and whether the line ends inside it (with a hyphen)."""
+        i = a
+        while i < e:
+            j = i
+            while j + 1 < e and self.owner[j + 1] == self.owner[i]:
+                j += 1
+            yield self.owner[i], self.start[i], self.start[j] + len(self.texts[j]), self.after[j] == _HYPHEN
+            i = j + 1
+
 
 @dataclass
 class Breaking:
@@ -177,6 +188,11 @@ class Breaking:
 
     pieces: Pieces
     lines: list[tuple[int, int, float, float]]  # (a, e, left protrusion of piece a, right protrusion of piece e - 1)
+
+
+def measure_of(widths: Sequence[float], number: int) -> float:
+    """The width of line `number`: the first line's own, every other line the second's."""
+    return widths[0] if number == 0 else widths[min(1, len(widths) - 1)]
 
 
 def break_words(
@@ -219,29 +235,26 @@ def break_words(
         face_at=(lambda i, k: face) if face is not None else None, size=size)
     if found is None:
         return None
-    texts, owner, after = found.pieces.texts, found.pieces.owner, found.pieces.after
     lines = []
     for number, (a, e, left, right) in enumerate(found.lines):
         out: list[str] = []
-        i = a
-        while i < e:  # group the line's pieces by word
-            j = i
-            while j + 1 < e and owner[j + 1] == owner[i]:
-                j += 1
-            word = words[owner[i]]
-            text = "".join(texts[i : j + 1])
-            begins = i == 0 or owner[i - 1] != owner[i]
-            ends = after[j] != _HYPHEN
-            out.append(word if begins and ends else _SplitWordEnd(text) if ends else _SplitWordHY(text + "-"))
-            i = j + 1
-        line_width = (widths[0] if number == 0 else widths[min(1, len(widths) - 1)]) + left + right
+        for owner, first, stop, broken in found.pieces.by_word(a, e):
+            word = words[owner]
+            out.append(_SplitWordHY(word[first:stop] + "-") if broken else word if first == 0
+                       else _SplitWordEnd(word[first:stop]))
+        line_width = measure_of(widths, number) + left + right
         natural = -space
         for w in out:  # summed as ReportLab's breaker sums, so the same line gets the same extraSpace
             natural = natural + space + width_of(w)
         spaces = len(out) - 1 + sum(w.count("\u00a0") for w in out)  # as ReportLab's justification counts them
-        stretch = 1.0 + (line_width - natural) / (spaces * space) if spaces > 0 else 1.0
-        lines.append(Line(line_width - natural, out, after[e - 1] == _HYPHEN, stretch))
+        lines.append(Line(line_width - natural, out, found.pieces.after[e - 1] == _HYPHEN,
+                          stretch_of(line_width - natural, spaces, space)))
     return lines
+
+
+def stretch_of(extra: float, spaces: int, space: float) -> float:
+    """A line's word space over the natural one, were it justified: its extra width shared by its spaces."""
+    return 1.0 + extra / (spaces * space) if spaces > 0 else 1.0
 
 
 def break_measured(
@@ -272,7 +285,7 @@ def break_measured(
     forbid_final_hyphen = FORBID_FINAL_HYPHEN if forbid_final_hyphen is None else forbid_final_hyphen
     unit = STRETCH * space  # stretch of one word space
     squeeze = 0.0 if ragged else shrinkage * space  # most a word space may shrink
-    first_width, other_width = widths[0], widths[min(1, len(widths) - 1)]
+    first_width, other_width = measure_of(widths, 0), measure_of(widths, 1)
 
     # pieces: words cut at their hyphenation points
     texts: list[str] = []
@@ -511,9 +524,8 @@ def _break_runs(para: Any, widths: list[float]) -> Any:
     from anso_pdf.layout import fragbreak  # (it builds on this module)
 
     style = para.style
-    kept = para.__dict__.get("_total_fit_kept")
-    if (kept is not None and kept[4] == 1 and kept[2] == style.alignment
-            and all(abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True))):
+    kept = _kept(para, widths, 1)
+    if kept is not None:
         lines, set_ragged = [ln.clone() for ln in kept[1]], kept[3]
         hyphenated = sum(str(getattr(ln.words[-1], "text", "")).endswith("-") for ln in lines)
     else:
@@ -548,13 +560,30 @@ def _break_runs(para: Any, widths: list[float]) -> Any:
                 return None
             lines, para.frags, hyphenated = result[0], result[1], result[2]
         para.anso_source = None  # its frags are now the frag words as laid: broken again, they are broken from these
-    para._anso_ragged = set_ragged  # MeasuredParagraph draws it left-aligned (layout/inline.py)
-    para._anso_hanging = HANGING and style.alignment == TA_JUSTIFY and not set_ragged  # the lines count it
     para._anso_runs = True
-    para.height = 0
-    para._width_max = max(ln.maxWidth - ln.extraSpace for ln in lines)
-    para._hyphenations, para._splitLongWordCount = hyphenated, 0
+    _broken(para, set_ragged, hyphenated, max(ln.maxWidth - ln.extraSpace for ln in lines))
     return fragbreak.para_lines(lines)
+
+
+def _kept(para: Any, widths: list[float], kind: int) -> tuple[Any, ...] | None:
+    """The lines a part of a split paragraph had in the whole (`keep_split_lines`), when it is wrapped again at
+    the widths and alignment it was split at: (widths, lines, alignment, set ragged, kind); else None."""
+    kept = para.__dict__.get("_total_fit_kept")
+    if (kept is not None and kept[4] == kind and kept[2] == para.style.alignment
+            and all(abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True))):
+        return kept  # type: ignore[no-any-return]
+    return None
+
+
+def _broken(para: Any, set_ragged: bool, hyphenated: int, width_max: float) -> None:
+    """What a paragraph broken here keeps of its lines, as ReportLab's `breakLines` leaves it (the height is set
+    by `wrap`), and how it is drawn: ragged-right (MeasuredParagraph.drawPara, layout/inline.py), or hanging its
+    punctuation (the lines count it; render/glyphs.py shifts them)."""
+    para._anso_ragged = set_ragged
+    para._anso_hanging = HANGING and para.style.alignment == TA_JUSTIFY and not set_ragged
+    para.height = 0
+    para._width_max = width_max
+    para._hyphenations, para._splitLongWordCount = hyphenated, 0
 
 
 def settings() -> tuple[Any, ...]:
@@ -584,9 +613,8 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
     ascent, descent = getAscentDescent(f.fontName, f.fontSize)
     if not any(strip(w) for w in words):
         return f.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=f.fontSize)
-    kept = para.__dict__.get("_total_fit_kept")  # a part of a split paragraph, wrapped at the width it was split at
-    if (kept is not None and kept[4] == 0 and kept[2] == para.style.alignment
-            and all(abs(a - b) < 1e-6 for a, b in zip(kept[0], _line_widths(widths, 0, len(kept[0])), strict=True))):
+    kept = _kept(para, widths, 0)  # a part of a split paragraph, wrapped at the width it was split at
+    if kept is not None:
         lines = [(extra, list(ws)) for extra, ws in kept[1]]
         hyphenated = sum(isinstance(ws[-1], _SplitWordHY) for _, ws in lines)
         set_ragged = kept[3]
@@ -623,11 +651,8 @@ def break_lines(para: Any, width: float | Sequence[float]) -> Any:
                 _RESULTS.clear()
             _RESULTS[key] = result
         lines, hyphenated, set_ragged = [(extra, list(ws)) for extra, ws in result[0]], result[1], result[2]
-    para._anso_ragged = set_ragged  # MeasuredParagraph draws it left-aligned (layout/inline.py)
-    para._anso_hanging = HANGING and para.style.alignment == TA_JUSTIFY and not set_ragged  # the lines count it
-    para.height = 0  # as ReportLab's breakLines leaves it; wrap sets the height from the lines
-    para._width_max = max(w - extra for w, (extra, _) in zip(_line_widths(widths, 0, len(lines)), lines, strict=True))
-    para._hyphenations, para._splitLongWordCount = hyphenated, 0
+    _broken(para, set_ragged, hyphenated,
+            max(w - extra for w, (extra, _) in zip(_line_widths(widths, 0, len(lines)), lines, strict=True)))
     return f.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=f.fontSize)
 
 
