@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 
+from anso_pdf.layout.inline import restyled
 from anso_pdf.units import mm
 
 EPS = 1e-6
@@ -235,22 +236,5 @@ def _align_for_measure(flowable: Any, width: float) -> None:
     if target.firstLineIndent != style.firstLineIndent:
         # the second part of a split paragraph has no first-line indent (ReportLab drops it from the part's
         # style): it keeps none when it moves to a column of the other alignment
-        target = _indented(target, style.firstLineIndent)
+        target = restyled(target, firstLineIndent=style.firstLineIndent)
     flowable.style = target
-
-
-_INDENTED: dict[tuple[int, float], tuple[Any, Any]] = {}
-
-
-def _indented(style: Any, indent: float) -> Any:
-    """The style with another first-line indent, made once per style (paragraphs measure once per style)."""
-    got = _INDENTED.get((id(style), indent))
-    if got is None or got[0] is not style:
-        copy = type(style)(style.name, parent=style, firstLineIndent=indent)
-        for key in ("justified_original", "anso_tag"):
-            if key in style.__dict__:
-                setattr(copy, key, style.__dict__[key])
-        if len(_INDENTED) > 1000:
-            _INDENTED.clear()
-        got = _INDENTED[(id(style), indent)] = (style, copy)
-    return got[1]

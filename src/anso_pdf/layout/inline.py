@@ -7,10 +7,10 @@ from URLs the model already checked, and characters the main font lacks go to th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from html import escape as _html_escape  # (xml.sax.saxutils would import urllib.request: 16 ms at start-up)
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
@@ -127,30 +127,37 @@ def _markup(runs: tuple[Run, ...], family: str) -> str:
 
 
 GREEDY_SHRINK = 0.05  # ReportLab's default spaceShrinkage
-_GREEDY: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
+
+_T = TypeVar("_T")
+_PerStyle = dict[tuple[int, Any], tuple[ParagraphStyle, _T]]
 
 
-def _greedy(style: ParagraphStyle) -> ParagraphStyle:
-    """The style with ReportLab's own word-space shrink, made once per style."""
-    got = _GREEDY.get(id(style))
+def _per_style(cache: _PerStyle[_T], style: ParagraphStyle, what: Any, make: Callable[[], _T]) -> _T:
+    """`make()` for this style (and `what`), made once: styles are made once per fit, and paragraphs measure once
+    per style, so what is derived from a style is kept by its identity (and dropped with it)."""
+    key = (id(style), what)
+    got = cache.get(key)
     if got is None or got[0] is not style:
-        copy = type(style)(style.name, parent=style, spaceShrinkage=GREEDY_SHRINK)
+        if len(cache) > 1000:
+            cache.clear()
+        got = cache[key] = (style, make())
+    return got[1]
+
+
+_RESTYLED: _PerStyle[ParagraphStyle] = {}
+
+
+def restyled(style: ParagraphStyle, **changes: Any) -> ParagraphStyle:
+    """The style with some settings changed, made once per style and changes; it keeps what the layout sets on a
+    style beside ReportLab's settings (`justified_original`, `anso_tag`)."""
+    def make() -> ParagraphStyle:
+        copy = type(style)(style.name, parent=style, **changes)
         for key in ("justified_original", "anso_tag"):
             if key in style.__dict__:
                 setattr(copy, key, style.__dict__[key])
-        got = _GREEDY[id(style)] = (style, copy)
-    return got[1]
+        return copy
 
-
-_LEFT: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
-
-
-def _left_aligned(style: ParagraphStyle) -> ParagraphStyle:
-    """The style left-aligned, made once per style (for drawing a justified paragraph set ragged)."""
-    got = _LEFT.get(id(style))
-    if got is None or got[0] is not style:
-        got = _LEFT[id(style)] = (style, type(style)(style.name, parent=style, alignment=TA_LEFT))
-    return got[1]
+    return _per_style(_RESTYLED, style, tuple(sorted(changes.items())), make)
 
 
 class MeasuredParagraph(Paragraph):
@@ -208,7 +215,7 @@ class MeasuredParagraph(Paragraph):
         canvas.anso_hanging = self.__dict__.get("_anso_hanging", False)
         style: ParagraphStyle = self.__dict__["style"]
         if self.__dict__.get("_anso_ragged", False):
-            self.style = _left_aligned(style)
+            self.style = restyled(style, alignment=TA_LEFT)
         try:
             return super().drawPara(debug)
         finally:
@@ -224,7 +231,7 @@ class MeasuredParagraph(Paragraph):
             return _no_empty_tail(super().breakLines(width))
         # ReportLab's greedy breaker keeps ReportLab's own shrink: it lets a paragraph's last line run past the
         # column by the shrink of its spaces and draws it unsqueezed (only total-fit squeezes spaces by a third)
-        self.style = _greedy(style)
+        self.style = restyled(style, spaceShrinkage=GREEDY_SHRINK)
         try:
             return _no_empty_tail(super().breakLines(width))
         finally:
@@ -295,23 +302,21 @@ _PARSED: dict[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...]]] = {}  # 
 # What of a style the markup parser reads to make a paragraph's frags: all but the vertical settings
 _VERTICAL = {"leading", "spaceBefore", "spaceAfter", "allowOrphans", "allowWidows"}
 _PARSE_SETTINGS = tuple(sorted(set(ParagraphStyle.defaults) - _VERTICAL))
-_PARSED_IN: dict[int, tuple[ParagraphStyle, tuple[Any, ...] | None]] = {}
+_PARSED_IN: _PerStyle[tuple[Any, ...] | None] = {}
 
 
 def _parsed_in(style: ParagraphStyle) -> tuple[Any, ...] | None:
     """The style's settings that decide how a paragraph's markup is parsed, made once per style: paragraphs of the
     same markup parsed in styles that agree on these have the same frags (and are broken the same)."""
-    got = _PARSED_IN.get(id(style))
-    if got is None or got[0] is not style:
-        if len(_PARSED_IN) > 1000:
-            _PARSED_IN.clear()
-        settings: tuple[Any, ...] | None = tuple(getattr(style, k, None) for k in _PARSE_SETTINGS)
+    def make() -> tuple[Any, ...] | None:
+        settings = tuple(getattr(style, k, None) for k in _PARSE_SETTINGS)
         try:
             hash(settings)
         except TypeError:  # a setting that cannot be a key (a list): such paragraphs are parsed and broken anew
-            settings = None
-        got = _PARSED_IN[id(style)] = (style, settings)
-    return got[1]
+            return None
+        return settings
+
+    return _per_style(_PARSED_IN, style, None, make)
 
 
 def plain_text(runs: Iterable[Run]) -> str:
