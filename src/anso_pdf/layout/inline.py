@@ -169,17 +169,18 @@ class MeasuredParagraph(Paragraph):
     the whole."""
 
     _measured: tuple[float, int] | None = None
+    # the markup and style settings its frags were parsed from, while they are (linebreak._break_runs breaks such a
+    # paragraph once for all the paragraphs made from the same)
+    anso_source: tuple[str, tuple[Any, ...]] | None = None
 
     def _setup(self, text, style, bulletText, frags, cleaner):  # type: ignore[no-untyped-def]  # noqa: N803
         """ReportLab's setup, with the markup parsed once per markup and style settings (`_parsed_in`): each layout
         attempt makes its paragraphs anew, and parsing was a fifth of an attempt. Each paragraph gets its own
         copies of the parsed frags."""
-        if frags is not None or not isinstance(text, str) or bulletText is not None:
-            return super()._setup(text, style, bulletText, frags, cleaner)
-        settings = _parsed_in(style)
+        settings = _parsed_in(style) if frags is None and isinstance(text, str) and bulletText is None else None
         if settings is None:
             return super()._setup(text, style, bulletText, frags, cleaner)
-        key = (text, settings)
+        key = self.anso_source = (text, settings)
         got = _PARSED.get(key)
         if got is None:
             super()._setup(text, style, bulletText, frags, cleaner)
@@ -292,8 +293,6 @@ def paragraph(content: str | Iterable[Run], style: ParagraphStyle, *, bullet: bo
     markup = runs_markup(runs, style)
     para = MeasuredParagraph(markup, style, bulletText="\u2022" if bullet else None)
     para.anso_words = sum(len(r.text.split()) for r in runs)  # type: ignore[attr-defined]
-    settings = _parsed_in(style)
-    para.anso_source = None if settings is None else (markup, bullet, settings)  # type: ignore[attr-defined]
     return para
 
 

@@ -511,10 +511,11 @@ def too_loose(stretches: Sequence[float]) -> bool:
             and max(stretches[:-1], default=1.0) > RAGGED_BEYOND)
 
 
-# A paragraph of several runs broken at a measure, by its source (markup, bullet and the style it was parsed in,
-# `inline.paragraph`), the widths and what of its style the breaker reads: its lines, its frag words as laid,
-# hyphenated lines and set ragged; None when layout/fragbreak.py leaves it to ReportLab. Each layout attempt and
-# copyfit step makes the paragraphs anew; they share these (ReportLab only reads the frag words and lines).
+# A paragraph of several runs broken at a measure, by its source (its markup and the style settings it was parsed
+# in, `MeasuredParagraph.anso_source`), the widths and what of its style the breaker reads: its lines, its frag
+# words as laid, hyphenated lines and set ragged; None when layout/fragbreak.py leaves it to ReportLab. Each layout
+# attempt and copyfit step makes the paragraphs anew; they share these (ReportLab only reads the frag words and
+# lines).
 _RUN_RESULTS: dict[tuple[Any, ...], tuple[list[Any], tuple[Any, ...], int, bool] | None] = {}
 _UNKNOWN: Any = object()
 
@@ -531,7 +532,7 @@ def _break_runs(para: Any, widths: list[float]) -> Any:
     else:
         hyphenate = _hyphenator(style) or None
         min_length = getattr(style, "hyphenationMinWordLength", hyphenationMinWordLength)
-        source = para.__dict__.get("anso_source")  # set while its frags are still those parsed from its markup
+        source = getattr(para, "anso_source", None)  # set while its frags are those parsed from its markup
         key = None if source is None else (source, tuple(widths), style.alignment, style.fontName, style.fontSize,
                                            hyphenate, style.spaceShrinkage, min_length)
         known = _RUN_RESULTS.get(key, _UNKNOWN) if key is not None else _UNKNOWN
