@@ -333,13 +333,17 @@ class Paginator:
         rest = self.place_run(run, may_break=may_break and self.cursor.page == start_page)
         return [Item(f, False) for f in rest]
 
+    def _placed_here(self) -> list[Placed]:
+        """What is placed on the cursor's page (nothing past the last page: it is only measured there)."""
+        return self.book.pages[self.cursor.page - 1].placed if self.cursor.page <= PAGES else []
+
     def _has_content_here(self) -> bool:
         """Has the current section placed anything on the cursor's page (a jump line needs text above it)?"""
         assert self.story is not None
         if self.cursor.page > PAGES:
             return True
         key = self.story.section.key
-        return any(p.section == key for p in self.book.pages[self.cursor.page - 1].placed)
+        return any(p.section == key for p in self._placed_here())
 
     def _kept_with(self, following: Item | None, width: float, text_lines: float) -> float:
         """The room a heading (keep_with_next) needs under it for what follows it to start: a spanning block
@@ -394,11 +398,14 @@ class Paginator:
             area = cur.area
             avail = cur.room
             columns, rest = filler.balance(run, area.columns, area.column_width, avail)
-            if not rest and may_break and followed and self._no_line_under(columns, avail):
+            # the section jumps from here: the run does not fit, or it fits but leaves no line for the jump line
+            # that the spanning block after it makes sure of
+            if may_break and ((rest and (any(c.placed for c in columns) or self._has_content_here()))
+                              or (not rest and followed and self._no_line_under(columns, avail))):
                 columns, rest = filler.fill_for_jump(run, area.columns, area.column_width, avail)
-                if rest and self._starts_on_next_page(columns):
-                    continue
                 if rest:
+                    if self._starts_on_next_page(columns):
+                        continue
                     self._place_columns(columns, area)
                     self._jump_line_at_foot(columns, avail)
                     return rest
@@ -407,13 +414,6 @@ class Paginator:
                 used = max(c.used for c in columns)
                 cur.y -= used + (self.L if used else 0)
                 return []
-            if may_break and (any(c.placed for c in columns) or self._has_content_here()):
-                columns, rest = filler.fill_for_jump(run, area.columns, area.column_width, avail)
-                if self._starts_on_next_page(columns):
-                    continue
-                self._place_columns(columns, area)
-                self._jump_line_at_foot(columns, avail)
-                return rest
             next_width = self.grid.flow[min(cur.page + 1, PAGES) - 1].column_width
             columns, rest = filler.no_widow_over_the_page(run, area.columns, area.column_width, avail,
                                                           columns, rest, next_width)
@@ -449,8 +449,7 @@ class Paginator:
         jump.wrap(area.column_width, self.L)
         x = area.column_x(area.columns - 1 if column is None else column)
         self._record(jump, x, y, area.column_width, self.L)
-        placed = self.book.pages[self.cursor.page - 1].placed if self.cursor.page <= PAGES else []
-        self.jump_foot = min([y, *(p.y for p in placed)])
+        self.jump_foot = min([y, *(p.y for p in self._placed_here())])
 
     def _jump_line_at_foot(self, columns: list[Column], avail: float) -> None:
         """The jump line at the foot of the last column the section's text reached (filled for the jump: it kept
@@ -468,8 +467,7 @@ class Paginator:
         column under a block across the columns): the foot of the section's own last column before the jump."""
         assert self.story is not None
         cur, area, key = self.cursor, self.cursor.area, self.story.section.key
-        placed = self.book.pages[cur.page - 1].placed if cur.page <= PAGES else []
-        own = [p for p in placed if p.section == key]
+        own = [p for p in self._placed_here() if p.section == key]
         if own:
             last = own[-1]
             column = area.columns - 1 if last.width > area.column_width + EPS else min(
