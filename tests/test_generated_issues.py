@@ -268,8 +268,27 @@ def read_back(pdf: Path) -> list[PageRead]:
         assert size is not None
         lines = [[(float(a), float(b), float(c), float(d), html.unescape(w)) for a, b, c, d, w in _WORD_BOX.findall(line)]
                  for line in _LINE.findall(chunk)]
-        pages.append(PageRead(float(size.group(1)), float(size.group(2)), lines))
+        pages.append(PageRead(float(size.group(1)), float(size.group(2)), _hyphens_joined(lines)))
     return pages
+
+
+def _hyphens_joined(lines: list[list[Box]]) -> list[list[Box]]:
+    """The lines with each word hyphenated at a line's end joined again with its tail when the tail starts the line
+    just below in the same column (a first line may be indented, a bullet's turned line starts a little to the
+    right), wherever poppler read that line: the head's word box goes, the tail's takes the whole word. A head whose
+    tail is elsewhere (at the top of the next column) stays apart, for `unexplained`."""
+    lines = [list(line) for line in lines]
+    for line in lines:
+        if not line or not _HEAD.search(line[-1][4]):
+            continue
+        x0, y1, height = line[0][0], max(w[3] for w in line), max(w[3] - w[1] for w in line)
+        below = [other for other in lines if other and other is not line and x0 - 20 <= other[0][0] <= x0 + 25
+                 and y1 - 1 <= other[0][1] <= y1 + 0.6 * height and other[0][4][:1].islower()]
+        if len(below) != 1:
+            continue
+        head, tail = line.pop(), below[0][0]
+        below[0][0] = (*tail[:4], _HEAD.search(head[4]).group(1) + tail[4])  # type: ignore[union-attr]
+    return lines
 
 
 _HEAD = re.compile(r"(\w+)[-\u00ad\u2010]\s*$")  # a line that ends inside a word
@@ -310,16 +329,6 @@ def unexplained(missing: dict[str, int], surplus: Counter[str]) -> dict[str, int
     return out
 
 
-def first_page_with(pages: list[str], words: list[str]) -> int | None:
-    """The first page whose text has this run of words (outside the contents box, which pdftotext may interleave:
-    the run is looked for as consecutive words)."""
-    want = " ".join(norm_words(" ".join(words)))
-    for n, page in enumerate(pages, start=1):
-        if want in " ".join(rejoined(page)):
-            return n
-    return None
-
-
 def check_pdf(pdf: Path, issue: dict[str, Any], printed: list[list[str]], grid: PageGrid | None = None) -> None:
     """The PDF read back keeps the rules of the proof; `grid` is the issue's page grid (default: A4 with a
     sidebar)."""
@@ -334,7 +343,9 @@ def check_pdf(pdf: Path, issue: dict[str, Any], printed: list[list[str]], grid: 
         for x0, y0, x1, y1, text in page.words:
             assert x0 >= -0.5 and x1 <= w + 0.5 and y0 >= -0.5 and y1 <= h + 0.5, (number, text, x0, y0, x1, y1)
     # every word, as often as it was written (pull quotes and the contents box may repeat words)
-    everything = Counter(rejoined("\n".join(pages)))
+    # (a word hyphenated at a line's end is whole when its tail is on the line below; read elsewhere, its two parts
+    # are counted by `unexplained`: a guess that joins the head with another line could hide a word)
+    everything = Counter(norm_words("\n".join(pages)))
     wanted = Counter(w for ws in printed for w in norm_words(" ".join(ws)))
     missing = {w: n - everything[w] for w, n in wanted.items() if everything[w] < n}
     assert not unexplained(missing, everything - wanted), missing
@@ -392,3 +403,24 @@ def test_generated_issues_give_a_true_pdf_or_located_errors(workspace: Path, cas
     check_pdf(pdf, issue, printed, page_grid(pipeline.load(path)))
     event("a PDF, read back true")
 
+
+
+def test_the_reader_joins_a_hyphenated_word_with_the_line_below_it_not_the_next_line_read() -> None:
+    """Poppler read a bullet's line 'agricul-' of the middle column, then a line of the left column that starts in
+    lower case ('agriculture.'), and the tail 'ture' much later: the word is joined with the line under it, in its
+    column, and the other line keeps its word (the first reader joined 'agriculagriculture' and missed a word)."""
+    lines = [
+        [(240.0, 100.0, 250.0, 112.0, "•"), (255.0, 100.0, 300.0, 112.0, "agriculture"),
+         (303.0, 100.0, 340.0, 112.0, "agricul\u00ad")],
+        [(40.0, 113.0, 90.0, 125.0, "agriculture.")],
+        [(440.0, 300.0, 480.0, 312.0, "Training")],
+        [(255.0, 113.0, 275.0, 125.0, "ture")],  # the turned line, indented under the bullet
+        [(40.0, 126.0, 90.0, 138.0, "first\u00ad")],  # the foot of a column: its tail is elsewhere
+        [(40.0, 180.0, 90.0, 192.0, "later")],
+    ]
+    joined = [[w[4] for w in line] for line in _hyphens_joined(lines)]
+    assert joined == [["•", "agriculture"], ["agriculture."], ["Training"], ["agriculture"], ["first\u00ad"], ["later"]]
+    # a first line set in by the paragraph indent: its tail starts at the column's edge
+    indented = [[(52.0, 100.0, 120.0, 112.0, "cooperation"), (122.0, 100.0, 150.0, 112.0, "coope\u00ad")],
+                [(40.0, 113.0, 70.0, 125.0, "ration")]]
+    assert [[w[4] for w in line] for line in _hyphens_joined(indented)] == [["cooperation"], ["cooperation"]]
