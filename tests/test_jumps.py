@@ -62,14 +62,14 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes,
 
 def _page_of_heading(pages: list[str], title: str) -> int:
     """The page whose text has `title` as a line of its own, not after 'Continued from page N:'."""
-    heading = rf"^{re.escape(title)}\s*$(?!\s*p\.\d)"  # not the contents box's entry, which has its page under it
+    heading = rf"^{re.escape(title)}\s*$(?![\s.]*p\.\d)"  # not the contents box's entry: its leader and page follow
     found = [n for n, text in enumerate(pages, 1) if re.search(heading, text, re.M)]
     assert len(found) == 1, (title, found)
     return found[0]
 
 
 def _contents_page(pages: list[str], title: str) -> int:
-    match = re.search(rf"{re.escape(title)}\s+p\.(\d)", pages[0])
+    match = re.search(rf"{re.escape(title)}[\s.]+p\.(\d)", pages[0])
     assert match, title
     return int(match.group(1))
 

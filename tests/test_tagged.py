@@ -350,3 +350,28 @@ def test_page_1_reads_title_photo_then_the_lead_down_its_columns(sample_pdfs, tm
         assert heading[1] > top  # the title above the photo
     finally:
         doc.close()
+
+
+def test_each_contents_entry_reads_with_its_page_and_its_leader_is_an_artifact(sample_pdfs, tmp_path):
+    """The page of a contents entry is set on the entry's last line, after a dotted leader: a screen reader reads
+    the entry and its page and no dots (the leader is an artifact), and poppler's plain text reads each entry with
+    its page, also in a one-section issue with no photo, where the page, set apart at the box's right edge, was read
+    after the contact box."""
+    one = write_issue(tmp_path, "one-section", {
+        "newsletter": {"name": "Field Notes", "issue": "Special notice", "date": "December 2025"},
+        "contact": {"title": "Contact", "email": "office@example.org"},
+        "sections": [{"title": "The Old Schoolhouse Closes for Repairs", "body": "The hall is closed until March."}],
+    })
+    for data, labels in ((sample_pdfs["email"], [s.get("contents_title", s["title"]) for s in yaml.safe_load(
+            SAMPLE.read_text(encoding="utf-8"))["sections"]]),
+            (pipeline.build(one, ["email"]).pdfs["email"], ["The Old Schoolhouse Closes for Repairs"])):
+        entries = [text for role, text in struct_elements(data, tmp_path) if role == "TOCI"]
+        assert len(entries) == len(labels)
+        for text, label in zip(entries, labels, strict=True):
+            assert re.fullmatch(re.escape(label) + r" ?p\.[1-4]", text), text
+        pdf = tmp_path / "c.pdf"
+        pdf.write_bytes(data)
+        page1 = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", str(pdf), "-"],
+                                        capture_output=True, text=True, check=True).stdout.split())
+        for label in labels:
+            assert re.search(re.escape(label) + r"[ .]* p\.[1-4]\b", page1), (label, page1[:300])

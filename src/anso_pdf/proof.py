@@ -115,7 +115,7 @@ def _own_paragraphs(flowable: Any) -> list[tuple[str, Any, float]]:
         return [("text", p, w) for p in (f.title, f.place) if p is not None]
     if isinstance(f, F.Panel):
         inner = f.width - 2 * f.pad
-        return [("text", getattr(p, "label", p), inner - (26 if isinstance(p, F.ContentsEntry) else 0)) for p in f.parts]
+        return [("text", getattr(p, "label", p), inner - (F.ContentsEntry.NUMBER_ROOM if isinstance(p, F.ContentsEntry) else 0)) for p in f.parts]
     return []
 
 
@@ -450,7 +450,7 @@ class Proof:
                 self.breach(1, f"the contents box lists {len(entries)} sections; the file has {len(expected)}",
                             box=_box(p))
             for entry, e in zip(entries, expected, strict=False):
-                label = _tokens_of(entry.label, entry.width - 26)
+                label = _tokens_of(entry.label, entry.width - F.ContentsEntry.NUMBER_ROOM)
                 if entry.key != e.section.key or not same_words(words(e.section.contents_title), label):
                     self.breach(1, f"the contents box reads \u2018{_text(label)}\u2019 where section "
                                 f"'{e.section.title}' is expected", box=_box(p), span=e.section.span)

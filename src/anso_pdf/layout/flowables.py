@@ -7,6 +7,7 @@ files, final page numbers), so the same laid-out flowables serve both PDFs.
 from __future__ import annotations
 
 import math
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -267,7 +268,11 @@ class Panel(Block):
 
 
 class ContentsEntry(Block):
-    """One line of the "This Issue" box: label, dotted leader, the page where the section really starts."""
+    """One entry of the "This Issue" box: the label, a dotted leader, and on the label's last line the page where
+    the section really starts (so a text reader, a screen reader and copy and paste read label and page together)."""
+
+    NUMBER_ROOM = 26.0  # the label's lines end this far from the box's right edge
+    LEADER_GAP = 3.0  # between the leader and the label's end, and the leader and the page
 
     def __init__(self, label: Any, key: str, style: Any, palette: Palette) -> None:
         super().__init__()
@@ -276,19 +281,49 @@ class ContentsEntry(Block):
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw
-        self.label_h = self.label.wrap(aw - 26, ah)[1]
+        self.label_h = self.label.wrap(aw - self.NUMBER_ROOM, ah)[1]
         self.height = self.label_h
         return aw, self.height
+
+    def last_line(self) -> tuple[float, float]:
+        """Where the label's last line ends (x) and its baseline (y), in the entry's own space."""
+        para, width = self.label, self.width - self.NUMBER_ROOM
+        lines = para.blPara.lines
+        last = lines[-1]
+        extra = last[0] if para.blPara.kind == 0 else last.extraSpace
+        leading = self.style.leading
+        return width - extra, self.label_h - self.style.fontSize - (len(lines) - 1) * leading
 
     def draw(self) -> None:
         c = self.canv
         self.label.drawOn(c, 0, 0)
         page = self.canv.anso.section_page(self.key)
+        end, baseline = self.last_line()
+        number = f"p.{page}"
         c.setFillColor(self.palette.primary)
         c.setFont("AnsoSans-Bold", self.style.fontSize)
-        c.drawRightString(self.width, self.height - self.style.fontSize, f"p.{page}")
+        size = self.style.fontSize
+        number_x = self.width - c.stringWidth(number, "AnsoSans-Bold", size)
+        step = c.stringWidth(". ", "AnsoSans", size)
+        dots = int((number_x - self.LEADER_GAP - end - self.LEADER_GAP + step - c.stringWidth(".", "AnsoSans", size))
+                   // step)
+        if dots > 0:  # one string, so text extraction reads one leader; a guide for the eye: an artifact when tagged
+            with artifact(c):
+                c.setFillColor(self.palette.rule)
+                c.setFont("AnsoSans", size)
+                c.drawRightString(number_x - self.LEADER_GAP, baseline, ". " * (dots - 1) + ".")
+                c.setFillColor(self.palette.primary)
+                c.setFont("AnsoSans-Bold", size)
+        c.drawString(number_x, baseline, number)
         c.linkRect(f"Go to {self.label.getPlainText()}, page {page}", self.key, (0, 0, self.width, self.height),
                    relative=1, thickness=0)
+
+
+def artifact(canvas: Any) -> AbstractContextManager[None]:
+    """What is drawn inside is an artifact of a tagged PDF (the canvas's `tags`, render/tags.py); nothing on an
+    untagged canvas."""
+    tags = getattr(canvas, "tags", None)
+    return tags.artifact("Layout") if tags is not None else nullcontext()
 
 
 class EventCard(Block):
