@@ -4,6 +4,7 @@ tree in reading order with each paragraph one element, and text that copies out 
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -375,3 +376,35 @@ def test_each_contents_entry_reads_with_its_page_and_its_leader_is_an_artifact(s
                                         capture_output=True, text=True, check=True).stdout.split())
         for label in labels:
             assert re.search(re.escape(label) + r"[ .]* p\.[1-4]\b", page1), (label, page1[:300])
+
+
+def test_each_link_is_its_own_element_even_when_an_address_comes_again(tmp_path):
+    """A paragraph with one address four times (twice on a line, once across two lines): four Link elements in the
+    order of the text, each with the annotations over its own text (one per line it is on); one element for all of
+    them read the later links' words where the first link is, and a preflight found the paragraph out of order."""
+    long_link = "the whole programme of the meeting in the spring of next year"
+    body = ("Read [the plan](https://example.org/plan) or [the plan](https://example.org/plan) today. "
+            + " ".join(["Members met in the hall to talk about the work of the year."] * 3)
+            + f" The [{long_link}](https://example.org/plan) is online, and so is [the plan](https://example.org/plan).")
+    path = write_issue(tmp_path, "links", {
+        "newsletter": {"name": "Field Notes", "issue": "Issue 1", "date": "May 2026"},
+        "sections": [{"title": "Links", "body": body}],
+    })
+    data = pipeline.build(path, ["email"]).pdfs["email"]
+    links = [text.strip() for role, text in struct_elements(data, tmp_path) if role == "Link"]
+    assert links == ["the plan", "the plan", long_link, "the plan"]
+    paragraph = next(text for role, text in struct_elements(data, tmp_path) if role == "P" and "Read" in text)
+    assert norm_words(paragraph) == norm_words(re.sub(r"\[([^]]+)\]\([^)]+\)", r"\1", body))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        annotations = []
+        for elem in _elements(pdf.Root.StructTreeRoot):
+            if str(elem.S) == "/Link":
+                kids = elem.K if isinstance(elem.K, pikepdf.Array) else [elem.K]
+                annotations.append([k.Obj for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"])
+        annotations = annotations[-4:]  # (the contents box's entry links first)
+        assert [len(a) for a in annotations[:2]] == [1, 1] and len(annotations[2]) >= 2 and len(annotations[3]) == 1
+        # each annotation lies over its own link: the two on one line side by side, the long link's one a line
+        first, second, lines, last = [[[float(v) for v in a.Rect] for a in objs] for objs in annotations]
+        assert first[0][2] <= second[0][0] + 0.5 and abs(first[0][1] - second[0][1]) < 0.5
+        assert all(below[1] < above[1] - 5 for above, below in itertools.pairwise(lines))
+        assert last[0][1] <= lines[-1][1] + 0.5

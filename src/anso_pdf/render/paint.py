@@ -38,7 +38,7 @@ class NewsletterCanvas(OverprintCanvas, TaggingCanvas):
         if self.anso.profile.links:
             kwargs.setdefault("border", (0, 0, 0))
             kwargs.setdefault("thickness", 0)
-            self._anso_href, self._anso_contents = url, link_description(url)
+            self._anso_href, self._anso_contents, self._anso_rect = url, link_description(url), rect
             super().linkURL(url, rect, *args, **kwargs)
             self._underline(rect)
 
@@ -56,7 +56,7 @@ class NewsletterCanvas(OverprintCanvas, TaggingCanvas):
 
     def linkRect(self, contents: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
         if self.anso.profile.links:
-            self._anso_href, self._anso_contents = None, contents
+            self._anso_href, self._anso_contents, self._anso_rect = None, contents, None
             super().linkRect(contents, *args, **kwargs)
 
 

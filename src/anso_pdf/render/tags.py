@@ -19,6 +19,7 @@ This relies on ReportLab internals (the text object's `_code`, `_curr_tx_info` f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -50,12 +51,32 @@ class _Elem:
 
 
 @dataclass(eq=False)
+class _LinkSpan:
+    """Where one link's text runs in a text object: from (x, baseline) at its start to (x, baseline) at its end
+    (the end is None while it is open); its Link element."""
+
+    href: str
+    link: _Elem
+    start: tuple[float, float]
+    end: tuple[float, float] | None = None
+
+    def overlap(self, x1: float, x2: float, baseline: float) -> float:
+        """How much of a link rectangle, on the line at `baseline`, this span's text covers (-1: none)."""
+        top, bottom = self.start[1], (self.end or (0.0, -math.inf))[1]
+        if not bottom - 0.01 <= baseline <= top + 0.01:
+            return -1.0
+        left = self.start[0] if abs(baseline - top) <= 0.01 else -math.inf
+        right = self.end[0] if self.end is not None and abs(baseline - bottom) <= 0.01 else math.inf
+        return min(x2, right) - max(x1, left)
+
+
+@dataclass
 class _Text:
     """A text object being drawn under an element: the element it started in and the one it is in now."""
 
     base: _Elem
     current: _Elem
-    links: dict[str, _Elem] = field(default_factory=dict)
+    links: list[_LinkSpan] = field(default_factory=list)  # each link's text, in drawing order
     opened_at: int = 0  # where in the text object's code the current sequence's BDC is
 
 
@@ -198,11 +219,11 @@ class Tagger:
             if state is None:
                 return
             self._close(tx, state)
-            link = state.links.get(href)
-            if link is None:
-                link = _Elem(Node("Link"), state.base)
-                state.base.kids.append(("elem", self.page, link))
-                state.links[href] = link
+            # each link its own Link element, even when an address comes twice in a paragraph: one element for
+            # both read the second link's text where the first is
+            link = _Elem(Node("Link"), state.base)
+            state.base.kids.append(("elem", self.page, link))
+            state.links.append(_LinkSpan(href, link, (info["cur_x"], info["cur_y"])))
             self._open(tx, state, link)
         elif label == "/a":
             xs = info.get("xs")
@@ -210,6 +231,9 @@ class Tagger:
                 tx.setFillColor(xs.textColor or xs.style.textColor)
             if state is None or state.current is state.base:
                 return
+            span = next((s for s in reversed(state.links) if s.link is state.current), None)
+            if span is not None:
+                span.end = (info["cur_x"], info["cur_y"])
             self._close(tx, state)
             self._open(tx, state, state.base)
 
@@ -228,10 +252,12 @@ class Tagger:
             self._close(tx, state)
             self._open(tx, state, resume)
 
-    def annotation(self, name: str, href: str | None) -> int:
-        """Join a link annotation to its Link element (made if the link's text was not marked); its StructParent."""
+    def annotation(self, name: str, href: str | None, rect: Any = None) -> int:
+        """Join a link annotation to its Link element (made if the link's text was not marked); its StructParent.
+        ReportLab adds a paragraph's link annotations after each line's text, one per link on the line: the Link
+        is the one of that address whose text runs where the rectangle is (`rect`, in the text's space)."""
         state = self.texts[-1] if self.texts else None
-        link = state.links.get(href or "") if state is not None else None
+        link = self._link_at(state, href, rect) if state is not None and href is not None else None
         if link is None:
             top = next((v for k, v in reversed(self.stack) if k in ("elem", "figure")), self.root)
             parent = state.current if state is not None else top
@@ -245,6 +271,19 @@ class Tagger:
         link.kids.append(("objr", self.page, name))
         self.parent_tree[key] = link
         return key
+
+    @staticmethod
+    def _link_at(state: _Text, href: str, rect: Any) -> _Elem | None:
+        spans = [s for s in state.links if s.href == href]
+        if not spans:
+            return None
+        if rect is None:
+            return spans[-1].link
+        x1, y1, x2, y2 = rect
+        size = (y2 - y1) / 1.2  # the rectangle runs from 0.2 em below the baseline to 1 em above it
+        baseline = y1 + 0.2 * size
+        best = max(spans, key=lambda s: s.overlap(x1, x2, baseline))
+        return best.link if best.overlap(x1, x2, baseline) >= 0 else spans[-1].link
 
     # --- pages ---------------------------------------------------------------------------------------
 
@@ -435,6 +474,7 @@ class TaggingCanvas(Canvas):
     tags: Tagger | None = None
     _anso_painting = 0
     _anso_href: str | None = None
+    _anso_rect: Any = None  # a link annotation's rectangle, in the space of the text it is over
     _anso_contents = ""
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:  # noqa: N802 (ReportLab's name)
@@ -467,7 +507,7 @@ class TaggingCanvas(Canvas):
     def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1) -> None:  # noqa: N802
         if self.tags is not None:
             name = name or "NUMBER" + repr(self._annotationCount + 1)
-            key = self.tags.annotation(name, self._anso_href)
+            key = self.tags.annotation(name, self._anso_href, self._anso_rect)
             annotation = TaggedAnnotation(annotation, key, self._anso_contents or "Link")
         super()._addAnnotation(annotation, name, addtopage)
 
