@@ -257,6 +257,18 @@ class PageRead:
         """The page's text (a line a line), or only of the words whose middle is between x0 and x1."""
         return "\n".join(" ".join(w[4] for w in line if x0 <= (w[0] + w[2]) / 2 <= x1) for line in self.lines)
 
+    def column(self, x0: float, x1: float) -> str:
+        """The words whose middle is between x0 and x1, top to bottom and left to right: one column (the sidebar)
+        as it is printed, whatever order poppler reads the page's blocks in."""
+        words = sorted((w for w in self.words if x0 <= (w[0] + w[2]) / 2 <= x1), key=lambda w: (w[3], w[0]))
+        lines: list[list[Box]] = []
+        for w in words:
+            if lines and abs(lines[-1][0][3] - w[3]) < 2:
+                lines[-1].append(w)
+            else:
+                lines.append([w])
+        return "\n".join(" ".join(w[4] for w in sorted(line)) for line in lines)
+
 
 def read_back(pdf: Path) -> list[PageRead]:
     """Each page's lines and word boxes in reading order, from one poppler run (pdftotext -bbox-layout)."""
@@ -354,7 +366,7 @@ def check_pdf(pdf: Path, issue: dict[str, Any], printed: list[list[str]], grid: 
     sidebar = grid.sidebar if grid is not None else Area(42.5, 0, 161.6, 0, 1, 12.8)  # A4's (sidebar ends at 204 pt)
     sidebar_right = sidebar.x + sidebar.width + 6 if sidebar is not None else 0.0
     story1 = read[0].text(sidebar_right, size[0])
-    contents = read[0].text(0, sidebar_right)
+    contents = read[0].column(0, sidebar_right)
     flow = [story1, *pages[1:]]
     starts = []
     for i, section in enumerate(issue["sections"]):
@@ -424,3 +436,14 @@ def test_the_reader_joins_a_hyphenated_word_with_the_line_below_it_not_the_next_
     indented = [[(52.0, 100.0, 120.0, 112.0, "cooperation"), (122.0, 100.0, 150.0, 112.0, "coope\u00ad")],
                 [(40.0, 113.0, 70.0, 125.0, "ration")]]
     assert [[w[4] for w in line] for line in _hyphens_joined(indented)] == [["cooperation"], ["cooperation"]]
+
+
+def test_the_reader_reads_the_sidebar_top_to_bottom_whatever_order_poppler_reads_its_blocks_in() -> None:
+    """Poppler read page 1's contents entries between lines of the story beside them, 'Part 5' before 'Part 1';
+    the contents box is read as printed, one line under the other."""
+    page = PageRead(612.0, 792.0, [
+        [(60.0, 300.0, 90.0, 311.0, "Part"), (92.0, 300.0, 98.0, 311.0, "5"), (180.0, 300.0, 192.0, 311.5, "p.2")],
+        [(220.0, 300.0, 300.0, 311.0, "Disaster")],
+        [(60.0, 250.0, 90.0, 261.0, "Part"), (92.0, 250.0, 98.0, 261.0, "1"), (180.0, 250.0, 192.0, 261.5, "p.1")],
+    ])
+    assert page.column(0, 200) == "Part 1 p.1\nPart 5 p.2"
