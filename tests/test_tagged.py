@@ -21,7 +21,7 @@ from anso_pdf.cli import app
 from anso_pdf.model.values import EventDate, badge_text, spoken_date
 from anso_pdf.render.finish import hint_tables_agree
 from conftest import SAMPLE, joined, norm_words, pdf_pages_text
-from layout_checks import KEPT, generated_issues, write_issue
+from layout_checks import KEPT, generated_issues, prose, write_issue
 
 PAINT_OPS = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "BI"}
 
@@ -408,3 +408,28 @@ def test_each_link_is_its_own_element_even_when_an_address_comes_again(tmp_path)
         assert first[0][2] <= second[0][0] + 0.5 and abs(first[0][1] - second[0][1]) < 0.5
         assert all(below[1] < above[1] - 5 for above, below in itertools.pairwise(lines))
         assert last[0][1] <= lines[-1][1] + 0.5
+
+
+def test_a_paragraph_split_across_a_page_break_reads_whole_in_drawing_order(tmp_path):
+    """Text read in the order it was drawn (pdftotext -raw, a reader that ignores tags) reads a paragraph that goes
+    on from page 1 to page 2 and from page 2 to page 3 whole: the running footer is drawn after the part that goes
+    on, not between its two parts."""
+    body = prose(2600, 7, paragraph=(120, 160))
+    path = write_issue(tmp_path, "long", {
+        "newsletter": {"name": "Field Notes", "issue": "Issue 1", "date": "May 2026"},
+        "sections": [{"title": "A Long Report", "body": body}],
+    })
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(pipeline.build(path, ["email"]).pdfs["email"])
+
+    def read(*options: str) -> str:
+        return subprocess.run(["pdftotext", *options, "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+
+    pages = [joined(read("-raw", "-f", str(n), "-l", str(n))) for n in (1, 2, 3)]
+    paragraphs = [joined(p) for p in body.split("\n\n")]
+    # the case does what it tests: a paragraph starts on page 1 and ends on page 2, another from page 2 to 3
+    for before, after in ((pages[0], pages[1]), (pages[1], pages[2])):
+        assert any(p[:40] in before and p[-40:] in after and p not in before and p not in after for p in paragraphs)
+    raw = joined(read("-raw"))
+    assert [p[:30] for p in paragraphs if p not in raw] == []

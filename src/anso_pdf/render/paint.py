@@ -14,7 +14,7 @@ from reportlab.lib.colors import CMYKColor, CMYKColorSep, Color
 from reportlab.pdfgen.canvas import Canvas
 
 from anso_pdf.layout import shaping
-from anso_pdf.layout.document import LaidOutIssue, PhotoUse
+from anso_pdf.layout.document import LaidOutIssue, LaidOutPage, PhotoUse, Placed
 from anso_pdf.layout.fonts import SANS
 from anso_pdf.model.issue import Image
 from anso_pdf.model.values import readable_uri
@@ -169,16 +169,18 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
         pdfx.write_keys(canvas, meta, condition_of(profile))
     pdfx.write_metadata(canvas, meta, pdfx=profile.pdfx)
     outlined: set[str] = set()
+    keys_before: set[str] = set()  # the element keys of the text on the page before
     for page in laid_out.pages:
         canvas.saveState()
         canvas.translate(offset, offset)
-        for placed in page.placed:
+        for placed in drawing_order(page, keys_before):
             _bookmark(canvas, laid_out, placed, outlined)
             placed.flowable.wrap(placed.width, placed.height)
             # footers, jump lines and "Continued from" heads are page furniture, not content
             with tags.artifact("Pagination") if _pagination(placed) else _untagged():
                 placed.flowable.drawOn(canvas, placed.x, placed.y)
         canvas.restoreState()
+        keys_before = {key for p in page.placed if (key := getattr(p.flowable, "anso_tag", None))}
         with tags.artifact("Pagination"):
             if profile.crop_marks:
                 draw_crop_marks(canvas, W, H, profile)
@@ -191,6 +193,18 @@ def painter(laid_out: LaidOutIssue, profile: Profile, photos: Mapping[PhotoUse, 
     tags.finish(canvas)
     canvas.save()
     yield buf.getvalue()
+
+
+def drawing_order(page: LaidOutPage, keys_before: set[str]) -> list[Placed]:
+    """The page's blocks in the order they are drawn: as placed, but the running footer after a paragraph that goes
+    on from the page before (its element key is there), so that text read in the order it was drawn (pdftotext
+    -raw, a reader without tags) reads the paragraph whole, not with the footer inside it."""
+    footers = [p for p in page.placed if p.kind == "fixed" and p.ident.startswith("footer")]
+    rest = [p for p in page.placed if not any(p is f for f in footers)]
+    first = next((i for i, p in enumerate(rest) if p.kind == "flow"), None)
+    if not footers or first is None or getattr(rest[first].flowable, "anso_tag", None) not in keys_before:
+        return page.placed
+    return [*rest[: first + 1], *footers, *rest[first + 1:]]
 
 
 def _pagination(placed: Any) -> bool:
