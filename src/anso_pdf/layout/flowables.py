@@ -268,16 +268,18 @@ class Panel(Block):
 
 
 class ContentsEntry(Block):
-    """One entry of the "This Issue" box: the label, a dotted leader, and on the label's last line the page where
-    the section really starts (so a text reader, a screen reader and copy and paste read label and page together)."""
+    """One entry of the "This Issue" box: the label (its turned lines hang), a dotted leader, and on the label's
+    last line the page where the section really starts (so a text reader, a screen reader and copy and paste read
+    label and page together)."""
 
     NUMBER_ROOM = 26.0  # the label's lines end this far from the box's right edge
     LEADER_GAP = 3.0  # between the leader and the label's end, and the leader and the page
 
-    def __init__(self, label: Any, key: str, style: Any, palette: Palette) -> None:
+    def __init__(self, label: Any, key: str, style: Any, palette: Palette, *, space_before: float = 0) -> None:
         super().__init__()
         self.label, self.key, self.style, self.palette = label, key, style, palette
-        self.space_before = 3
+        # no space between entries: poppler reads the entries as one block, not each beside the story's lines
+        self.space_before = space_before
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw

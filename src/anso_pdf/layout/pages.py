@@ -124,8 +124,9 @@ def sidebar_boxes(issue: Issue, st: Styles) -> list[F.Block]:
     boxes: list[F.Block] = []
     if issue.contents.show:
         parts = [paragraph(issue.contents.title, st.box_title)]
-        for section in issue.sections:
-            parts.append(F.ContentsEntry(paragraph(section.contents_title, st.box_entry), section.key, st.box_entry, st.palette))
+        for n, section in enumerate(issue.sections):
+            parts.append(F.ContentsEntry(paragraph(section.contents_title, st.box_entry), section.key, st.box_entry,
+                                         st.palette, space_before=3 if n == 0 else 0))
         box = F.Panel(parts, st.palette)
         box.anso_id = "contents"
         boxes.append(box)

@@ -136,6 +136,7 @@ class Styles:
         )
         self.box_entry = ParagraphStyle(
             "box_entry", fontName=SANS, fontSize=8.6, leading=11, textColor=ink.text, alignment=TA_LEFT,
+            leftIndent=8, firstLineIndent=-8,  # a label's turned lines hang under its first word
         )
         self.box_label = ParagraphStyle(
             "box_label", fontName=SANS + "-Bold", fontSize=7, leading=10, textColor=ink.muted, alignment=TA_LEFT,
