@@ -16,6 +16,7 @@ import yaml
 
 from anso_pdf import pipeline
 from anso_pdf.diagnostics import Diagnostics
+from anso_pdf.layout import flowables as F
 from anso_pdf.layout import lay_out
 from anso_pdf.layout.grid import page_grid
 from conftest import ROOT, norm_words
@@ -30,7 +31,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[s
     folder = tmp_path_factory.mktemp("layout-regressions")
     _make_photos(folder / "photos")
     out = {}
-    for name in ("i41", "i29", "jump-room", "quote-jump"):
+    for name in ("i41", "i29", "jump-room", "quote-jump", "jump-first"):
         path = folder / f"{name}.yaml"
         shutil.copy(CASES / path.name, path)
         built = pipeline.build(path, ["email"])  # the proof runs too: it would refuse a false page
@@ -280,3 +281,25 @@ def test_a_section_that_may_jump_does_not_jump_for_its_pull_quote_alone(rendered
     laid = lay_out(pipeline.load(CASES / "quote-jump.yaml"), Diagnostics())
     beta = [[p.ident or type(p.flowable).__name__ for p in page.placed if p.section == "s2"] for page in laid.pages]
     assert beta == [["s2.title", "s2.lead.intro1", "JumpLine"], [], [], ["GridPad", "s2.lead.quote", "s2.lead.p1"]]
+
+
+def test_a_section_that_jumps_keeps_text_before_its_jump_line(rendered: dict[str, Any]) -> None:
+    """'Part 1', with no heading, may continue on page 4; the three sections after it must start on page 1 (they
+    continue on page 2). Finding how much of 'Part 1' to jump for them, the layout kept all of page 1 for them
+    and set its jump line alone at the top of the page, over another section (the proof refused the page). A
+    section keeps at least some text above its jump line now: two lines of its list, then the jump."""
+    issue, pdf, grid = rendered["jump-first"]
+    printed = printed_words(issue)
+    for words, section in zip(printed, issue["sections"], strict=True):
+        if section.get("show_title") is False:  # a heading not printed (its title is in a "Continued from" head)
+            del words[: len(section["title"].split())]
+    check_pdf(pdf, issue, printed, grid)  # four pages, every word, true jump lines
+    pages, ons, froms = read_story(pdf, grid, issue)
+    assert ons == [(1, 4)] and froms == [(4, 1, "Part 1 risk report")]
+    laid = lay_out(pipeline.load(CASES / "jump-first.yaml"), Diagnostics())
+    part1 = [type(p.flowable).__name__ for p in laid.pages[0].placed if p.section == "s1"]
+    assert part1[-1] == "JumpLine" and len(part1) >= 2, part1
+    # the jump line is under the section's own text, above the next section's heading
+    jump = next(p for p in laid.pages[0].placed if isinstance(p.flowable, F.JumpLine))
+    heading = next(p for p in laid.pages[0].placed if p.section == "s2")
+    assert jump.y >= heading.y + heading.height - 0.5

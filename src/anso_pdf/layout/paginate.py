@@ -196,8 +196,8 @@ def paginate(grid: PageGrid, styles: Styles, stories: Sequence[SectionStory], *,
             mid = (lo + hi) // 2
             reserve[key] = mid
             trial = run()
-            if trial.section_pages.get(key) != start:
-                hi = mid - 1  # so much kept that the section no longer starts here: keep less
+            if trial.section_pages.get(key) != start or not _has_text_on(trial, key, start):
+                hi = mid - 1  # so much kept that the section no longer starts here (or only its jump line): keep less
             elif any(k in trial.overflows for k in later):
                 lo = mid + 1
             else:
@@ -207,6 +207,11 @@ def paginate(grid: PageGrid, styles: Styles, stories: Sequence[SectionStory], *,
         else:
             reserve[key], result = best
     return result
+
+
+def _has_text_on(result: Pagination, key: str, page: int) -> bool:
+    """Has the section anything but its jump line on the page?"""
+    return any(p.section == key and not isinstance(p.flowable, F.JumpLine) for p in result.pages[page - 1].placed)
 
 
 def _followers(stories: Sequence[SectionStory], index: int) -> list[str]:
