@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from pathlib import Path
 
+import yaml
 from pypdf import PdfReader
 
 from anso_pdf import pipeline
@@ -56,3 +58,22 @@ def test_addresses_keep_ascii_hyphens_and_every_character(tmp_path):
     # a compound's hyphen never ends a line (it is set as U+2011), and copies out as the hyphen that was written;
     # a range of numbers is set with an en dash (issue #15)
     assert "co-hosted" in text and "13\u201314" in text and "\u2011" not in text
+
+
+def test_an_address_broken_after_its_own_hyphen_copies_out_with_that_hyphen(tmp_path):
+    """A web address with many hyphens, broken where the line is full: where a line ends just after one of its own
+    hyphens, the text keeps that hyphen (it had been turned into a soft hyphen, as a hyphen added by hyphenation
+    is, so the address copied out without it)."""
+    url = "https://www.example.org/" + "-".join(c * 5 for c in "abcdefghijklmnopqrstuvw")
+    path = tmp_path / "issue.yaml"
+    path.write_text(yaml.safe_dump({
+        "newsletter": {"name": "Field Notes", "issue": "Issue 1", "date": "May 2026"},
+        "sections": [{"title": "Links", "body": f"Read more at {url} before the meeting."}],
+    }), encoding="utf-8")
+    pdf = tmp_path / "issue.pdf"
+    pdf.write_bytes(pipeline.build(path, ["email"]).pdfs["email"])
+    raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-f", "1", "-l", "1", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    lines = raw[raw.index("Read more"):raw.index("before the meeting")].splitlines()
+    assert any(line.endswith("-") for line in lines[:-1]), lines  # the case: a line ends after the address's hyphen
+    assert url in re.sub(r"\s+", "", raw) and "\u00ad" not in "".join(lines)

@@ -398,16 +398,27 @@ class TaggedAnnotation(pdfdoc.PDFObject):
         return d.format(document)
 
 
+def _own_hyphen(line: str) -> bool:
+    """Is the hyphen that ends this line the word's own? Hyphenation adds one only to a word with no hyphen in it
+    (layout/hyphenate.py), and never inside an address; so when the line's last word has another hyphen, a slash
+    or an @ before it, a long address or compound was broken after its own hyphen, which copies out as written."""
+    head = line.rsplit(" ", 1)[-1][:-1]
+    return any(c in head for c in "-/@")
+
+
 class LineText(ShapedText):
     """A text object whose lines end as written text does: a line broken after a word ends with a real space, so
     words do not run together when the text is read or copied; a line broken inside a word (its hyphen added by
-    hyphenation) ends with a soft hyphen, so the word joins again (the fonts draw U+00AD as the hyphen itself)."""
+    hyphenation) ends with a soft hyphen, so the word joins again (the fonts draw U+00AD as the hyphen itself); a
+    line broken after an address's own hyphen keeps that hyphen (`_own_hyphen`)."""
 
     _anso_tail = ""  # the last character drawn
 
     def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N803 (ReportLab's names)
         if TStar:
-            if text.endswith("-") and _has_glyph(self._fontname, 0xAD):
+            if text.endswith("-") and _own_hyphen(text):
+                pass  # the address goes on on the next line: nothing between
+            elif text.endswith("-") and _has_glyph(self._fontname, 0xAD):
                 text = text[:-1] + "\u00ad"
             elif (text or self._anso_tail)[-1:] not in ("", " ", "\u00ad", "\n"):
                 text += " "
