@@ -301,10 +301,7 @@ class ContentsEntry(Block):
         self.label.drawOn(c, 0, 0)
         page = self.canv.anso.section_page(self.key)
         end, baseline = self.last_line()
-        number = f"p.{page}"
-        c.setFillColor(self.palette.primary)
-        c.setFont("AnsoSans-Bold", self.style.fontSize)
-        size = self.style.fontSize
+        number, size = f"p.{page}", self.style.fontSize
         number_x = self.width - c.stringWidth(number, "AnsoSans-Bold", size)
         step = c.stringWidth(". ", "AnsoSans", size)
         dots = int((number_x - self.LEADER_GAP - end - self.LEADER_GAP + step - c.stringWidth(".", "AnsoSans", size))
@@ -314,8 +311,8 @@ class ContentsEntry(Block):
                 c.setFillColor(self.palette.rule)
                 c.setFont("AnsoSans", size)
                 c.drawRightString(number_x - self.LEADER_GAP, baseline, ". " * (dots - 1) + ".")
-                c.setFillColor(self.palette.primary)
-                c.setFont("AnsoSans-Bold", size)
+        c.setFillColor(self.palette.primary)
+        c.setFont("AnsoSans-Bold", size)
         c.drawString(number_x, baseline, number)
         c.linkRect(f"Go to {self.label.getPlainText()}, page {page}", self.key, (0, 0, self.width, self.height),
                    relative=1, thickness=0)

@@ -199,7 +199,7 @@ def drawing_order(page: LaidOutPage, keys_before: set[str]) -> list[Placed]:
     """The page's blocks in the order they are drawn: as placed, but the running footer after a paragraph that goes
     on from the page before (its element key is there), so that text read in the order it was drawn (pdftotext
     -raw, a reader without tags) reads the paragraph whole, not with the footer inside it."""
-    footers = [p for p in page.placed if p.kind == "fixed" and p.ident.startswith("footer")]
+    footers = [p for p in page.placed if _is_footer(p)]
     rest = [p for p in page.placed if not any(p is f for f in footers)]
     first = next((i for i, p in enumerate(rest) if p.kind == "flow"), None)
     if not footers or first is None or getattr(rest[first].flowable, "anso_tag", None) not in keys_before:
@@ -207,8 +207,12 @@ def drawing_order(page: LaidOutPage, keys_before: set[str]) -> list[Placed]:
     return [*rest[: first + 1], *footers, *rest[first + 1:]]
 
 
+def _is_footer(placed: Placed) -> bool:
+    return placed.kind == "fixed" and placed.ident.startswith("footer")
+
+
 def _pagination(placed: Any) -> bool:
-    return placed.ident.startswith("footer") if placed.kind == "fixed" else not placed.ident
+    return _is_footer(placed) if placed.kind == "fixed" else not placed.ident
 
 
 @contextmanager

@@ -282,8 +282,8 @@ class Tagger:
         x1, y1, x2, y2 = rect
         size = (y2 - y1) / 1.2  # the rectangle runs from 0.2 em below the baseline to 1 em above it
         baseline = y1 + 0.2 * size
-        best = max(spans, key=lambda s: s.overlap(x1, x2, baseline))
-        return best.link if best.overlap(x1, x2, baseline) >= 0 else spans[-1].link
+        covered, best = max(((s.overlap(x1, x2, baseline), s) for s in spans), key=lambda scored: scored[0])
+        return best.link if covered >= 0 else spans[-1].link
 
     # --- pages ---------------------------------------------------------------------------------------
 
